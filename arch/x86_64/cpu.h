@@ -1,0 +1,132 @@
+/* CPU primitives: CPUID, MSRs, control registers, port I/O. Thin inline wrappers, nothing else. */
+#ifndef ARCH_X86_64_CPU_H
+#define ARCH_X86_64_CPU_H
+
+#include <stdint.h>
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			 : "a"(leaf), "c"(subleaf));
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+#define DEFINE_CR_ACCESSORS(n)                                                   \
+	static inline uint64_t read_cr##n(void)                                  \
+	{                                                                        \
+		uint64_t v;                                                      \
+		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));                \
+		return v;                                                        \
+	}                                                                        \
+	static inline void write_cr##n(uint64_t v)                               \
+	{                                                                        \
+		__asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory");         \
+	}
+DEFINE_CR_ACCESSORS(0)
+DEFINE_CR_ACCESSORS(2)
+DEFINE_CR_ACCESSORS(3)
+DEFINE_CR_ACCESSORS(4)
+#undef DEFINE_CR_ACCESSORS
+
+static inline uint64_t read_rflags(void)
+{
+	uint64_t v;
+	__asm__ volatile("pushfq; popq %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t read_dr7(void)
+{
+	uint64_t v;
+	__asm__ volatile("mov %%dr7, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
+static inline void pause(void) { __asm__ volatile("pause"); }
+
+static inline __attribute__((noreturn)) void halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* Selectors and descriptor-table registers, for VMCS host/guest state. */
+struct __attribute__((packed)) desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static inline void sgdt(struct desc_ptr *p) { __asm__ volatile("sgdt %0" : "=m"(*p)); }
+static inline void sidt(struct desc_ptr *p) { __asm__ volatile("sidt %0" : "=m"(*p)); }
+
+#define DEFINE_SEG_READER(seg)                                       \
+	static inline uint16_t read_##seg(void)                      \
+	{                                                            \
+		uint16_t v;                                          \
+		__asm__ volatile("mov %%" #seg ", %0" : "=r"(v));    \
+		return v;                                            \
+	}
+DEFINE_SEG_READER(cs)
+DEFINE_SEG_READER(ds)
+DEFINE_SEG_READER(es)
+DEFINE_SEG_READER(ss)
+DEFINE_SEG_READER(fs)
+DEFINE_SEG_READER(gs)
+#undef DEFINE_SEG_READER
+
+static inline uint16_t read_tr(void)
+{
+	uint16_t v;
+	__asm__ volatile("str %0" : "=r"(v));
+	return v;
+}
+
+/* Control-register bits used by the hypervisor (SDM Vol. 3A §2.5). */
+#define CR0_PE (1ull << 0)
+#define CR0_NE (1ull << 5)
+#define CR0_WP (1ull << 16)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define CR4_PGE (1ull << 7)
+#define CR4_VMXE (1ull << 13)
+#define CR4_SMXE (1ull << 14)
+
+#define RFLAGS_IF (1ull << 9)
+
+#endif

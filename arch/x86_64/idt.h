@@ -1,0 +1,23 @@
+/* The hypervisor's IDT: every CPU exception is reported on the log, then the machine halts
+ * (or powers off when configured): never a silent triple fault. */
+#ifndef ARCH_X86_64_IDT_H
+#define ARCH_X86_64_IDT_H
+
+#include <stdint.h>
+
+/* Saved by arch/x86_64/isr.asm, lowest address first. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
+};
+
+void idt_install(void);
+uint64_t idt_base(void);
+/* Called after the report: powers off or halts. Set by vmm/. */
+extern void (*idt_fatal_hook)(void);
+const char *exception_mnemonic(uint64_t vector);
+void exception_dispatch(struct trap_frame *f);
+
+#endif

@@ -1,0 +1,75 @@
+/* The one layer every VMX instruction goes through (SDM Vol. 3C §31.2 "Conventions"):
+ * VMsucceed (CF=0, ZF=0), VMfailInvalid (CF=1: no current VMCS), VMfailValid (ZF=1: the
+ * VM-instruction error field says why). Failures are logged with the error's number and name
+ * by a cold out-of-line path, so the inline fast path stays a few instructions. */
+#ifndef ARCH_X86_64_VMX_INSN_H
+#define ARCH_X86_64_VMX_INSN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum vmx_result { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
+
+#define VMCS_VM_INSTRUCTION_ERROR 0x4400
+
+/* Name of a VM-instruction error number (Table 31-1), e.g. 7 -> "VM entry with invalid control field(s)". */
+const char *vmx_instruction_error_name(uint32_t err);
+/* Cold path: log "[hv] vmx: <insn> failed: VMfailValid error=N (name) ..." and return the result. */
+enum vmx_result vmx_report_failure(const char *insn, enum vmx_result r, uint64_t arg);
+/* The VM-instruction error of the current VMCS (0 if it cannot be read). */
+uint32_t vmx_instruction_error(void);
+
+static inline enum vmx_result vmx_result_from_flags(bool cf, bool zf)
+{
+	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
+}
+
+static inline enum vmx_result vmx_raw_vmread(uint64_t field, uint64_t *value)
+{
+	bool cf, zf;
+	__asm__ volatile("vmread %[field], %[value]"
+			 : [value] "=rm"(*value), "=@ccc"(cf), "=@ccz"(zf)
+			 : [field] "r"(field)
+			 : "cc");
+	return vmx_result_from_flags(cf, zf);
+}
+
+static inline enum vmx_result vmx_raw_vmwrite(uint64_t field, uint64_t value)
+{
+	bool cf, zf;
+	__asm__ volatile("vmwrite %[value], %[field]"
+			 : "=@ccc"(cf), "=@ccz"(zf)
+			 : [field] "r"(field), [value] "rm"(value)
+			 : "cc", "memory");
+	return vmx_result_from_flags(cf, zf);
+}
+
+static inline enum vmx_result vmread(uint64_t field, uint64_t *value)
+{
+	enum vmx_result r = vmx_raw_vmread(field, value);
+	return r == VMX_OK ? r : vmx_report_failure("VMREAD", r, field);
+}
+
+/* For fields the hypervisor knows exist: the value, or 0 after a logged failure. */
+static inline uint64_t vmread64(uint64_t field)
+{
+	uint64_t v = 0;
+	if (vmx_raw_vmread(field, &v) != VMX_OK)
+		return vmread(field, &v), 0;
+	return v;
+}
+
+static inline enum vmx_result vmwrite(uint64_t field, uint64_t value)
+{
+	enum vmx_result r = vmx_raw_vmwrite(field, value);
+	return r == VMX_OK ? r : vmx_report_failure("VMWRITE", r, field);
+}
+
+enum vmx_result vmxon(uint64_t region_pa);
+enum vmx_result vmxoff(void);
+enum vmx_result vmclear(uint64_t vmcs_pa);
+enum vmx_result vmptrld(uint64_t vmcs_pa);
+enum vmx_result invept(uint64_t type, uint64_t eptp);
+enum vmx_result invvpid(uint64_t type, uint16_t vpid, uint64_t gla);
+
+#endif

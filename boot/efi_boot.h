@@ -1,0 +1,19 @@
+/* Shared between the files of the UEFI loader (boot/ only). */
+#ifndef BOOT_EFI_BOOT_H
+#define BOOT_EFI_BOOT_H
+
+#include <efi.h>
+#include <efilib.h>
+
+#include "vmm/boot_info.h"
+
+/* Read \EFI\BOOT\<name> next to BOOTX64.EFI into pool memory. Returns EFI_NOT_FOUND when absent;
+ * on other failures, a reason in err. max: the largest size accepted. */
+EFI_STATUS efi_read_boot_file(EFI_LOADED_IMAGE *li, const CHAR16 *name, UINTN max, UINT8 **data, UINTN *size,
+			      char *err, UINTN err_len);
+void efi_find_framebuffer(struct fb_info *fb);
+/* Memory map, phys_top, ExitBootServices with retries (UEFI spec 2.10 §7.4.6). */
+EFI_STATUS efi_exit_boot_services(EFI_HANDLE image, struct boot_info *bi);
+void efi_reset(enum hv_poweroff how);
+
+#endif

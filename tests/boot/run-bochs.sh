@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# tests/boot/run-bochs.sh MODEL DISK SERIAL_LOG [TIMEOUT_S] [EXTRA_BOCHSRC_LINE...]
+# Boots DISK (a raw GPT or FAT image; the caller gives each run its own copy: Bochs locks it) under
+# Bochs with OVMF on CPU model MODEL, COM1 into SERIAL_LOG, headless (rfb display, no client).
+# The run ends when OVMF powers off (Bochs then exits with a PANIC about ACPI soft power off and
+# status 1) or at the timeout (exit 124). Judge a run by its serial log, not by this exit status.
+set -u
+model=$1; disk=$2; serial=$3; timeout_s=${4:-120}; shift $(( $# >= 4 ? 4 : $# ))
+dir=$(dirname "$serial"); base=${serial%.*}
+rc=$base.bochsrc; cmds=$base.bochscmd
+OVMF=${OVMF_BOCHS:-/usr/share/ovmf/OVMF.fd}
+{
+  echo "megs: 512"
+  echo "cpu: model=$model, count=1, ips=200000000, reset_on_triple_fault=0"
+  echo "romimage: file=$OVMF, address=0xffe00000"
+  echo "vgaromimage: file=/usr/share/vgabios/vgabios.bin"
+  echo "ata0-master: type=disk, path=$disk, mode=flat"
+  echo "boot: disk"
+  echo "com1: enabled=1, mode=file, dev=$serial"
+  echo "pci: enabled=1, chipset=i440fx"
+  echo "clock: sync=none, time0=1"
+  echo "panic: action=fatal"
+  echo "error: action=report"
+  echo "log: $base.bochs.log"
+  echo "speaker: enabled=0"
+  echo "sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy"   # ALSA aborts Bochs on a machine with no sound card
+  echo "display_library: rfb, options=\"timeout=0\""
+  for line in "$@"; do echo "$line"; done
+} > "$rc"
+echo c > "$cmds"
+mkdir -p "$dir"; : > "$serial"
+timeout -k 5 "$timeout_s" bochs -q -f "$rc" -rc "$cmds" < /dev/null > "$base.bochs.out" 2>&1
+echo $?

@@ -1,0 +1,51 @@
+/* What the UEFI loader (boot/) hands the hypervisor after ExitBootServices. No UEFI types:
+ * everything below boot/ is freestanding. Addresses are physical; the hypervisor runs on an
+ * identity map, so they are also valid pointers. */
+#ifndef VMM_BOOT_INFO_H
+#define VMM_BOOT_INFO_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum hv_poweroff { HV_POWEROFF_SHUTDOWN = 0, HV_POWEROFF_REBOOT = 1, HV_POWEROFF_HALT = 2 };
+
+/* A linear framebuffer found through UEFI GOP before ExitBootServices. */
+enum fb_format { FB_RGBX32 = 0, FB_BGRX32 = 1, FB_BITMASK = 2 };
+struct fb_info {
+	bool present;
+	uint64_t base;                 /* physical address of pixel (0,0) */
+	uint64_t size;                 /* bytes */
+	uint32_t width, height;        /* visible pixels */
+	uint32_t pixels_per_scan_line; /* stride in pixels (>= width) */
+	enum fb_format format;
+	uint32_t red_mask, green_mask, blue_mask; /* FB_BITMASK only */
+};
+
+/* Options from \EFI\BOOT\HV.CFG (docs/boot-options.md). */
+struct hv_config {
+	enum hv_poweroff poweroff;     /* at the end: shutdown (default), reboot, halt */
+	bool panic_poweroff;           /* on a hypervisor exception: power off instead of halting */
+	char guest_name[32];           /* "default" or a built-in test guest's name */
+	uint64_t guest_budget_ms;      /* time budget before a guest is stopped; 0 = default */
+	uint32_t test_flags;           /* deliberate faults for tests (docs/boot-options.md) */
+};
+
+struct boot_info {
+	uint64_t image_base;           /* where UEFI loaded BOOTX64.EFI (for gdb) */
+	uint64_t image_size;
+	uint64_t pool_base, pool_size; /* the hypervisor's page pool (4 KiB aligned, contiguous) */
+	uint64_t stack_base, stack_size;
+	uint64_t phys_top;             /* end of the highest range in the memory map */
+	uint32_t mmap_entries;
+	uint32_t ebs_attempts;         /* ExitBootServices calls it took */
+	void (*reset)(enum hv_poweroff how); /* UEFI runtime ResetSystem; returns only on failure */
+	/* Guest memory, allocated by the loader; EPT maps exactly this range. */
+	uint64_t guest_mem_base, guest_mem_size;
+	const uint8_t *guest_file;     /* GUEST.BIN from the boot volume, or 0 */
+	uint64_t guest_file_size;
+	char guest_file_error[96];     /* why GUEST.BIN was not usable, or "" */
+	struct fb_info fb;
+	struct hv_config cfg;
+};
+
+#endif

@@ -1,0 +1,121 @@
+/* HV.CFG parser. Unknown keys and bad values are reported, never fatal. */
+#include "vmm/config.h"
+#include "vmm/fmt.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+static void set_guest_name(struct hv_config *cfg, const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cfg->guest_name[i] = v[i];
+	cfg->guest_name[n] = '\0';
+}
+
+void config_defaults(struct hv_config *cfg)
+{
+	*cfg = (struct hv_config){ 0 };
+	cfg->poweroff = HV_POWEROFF_SHUTDOWN;
+	set_guest_name(cfg, "default", 7);
+}
+
+const char *config_poweroff_name(enum hv_poweroff p)
+{
+	return p == HV_POWEROFF_REBOOT ? "reboot" : p == HV_POWEROFF_HALT ? "halt" : "shutdown";
+}
+
+static bool span_eq(const char *s, size_t n, const char *lit)
+{
+	size_t i = 0;
+	for (; i < n && lit[i]; i++)
+		if (s[i] != lit[i])
+			return false;
+	return i == n && lit[i] == '\0';
+}
+
+static bool parse_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (n == 0 || n > 18)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+static int set_option(struct hv_config *cfg, const char *k, size_t kn, const char *v, size_t vn)
+{
+	uint64_t num;
+
+	if (span_eq(k, kn, "poweroff")) {
+		if (span_eq(v, vn, "shutdown"))
+			cfg->poweroff = HV_POWEROFF_SHUTDOWN;
+		else if (span_eq(v, vn, "reboot"))
+			cfg->poweroff = HV_POWEROFF_REBOOT;
+		else if (span_eq(v, vn, "halt"))
+			cfg->poweroff = HV_POWEROFF_HALT;
+		else
+			return -1;
+	} else if (span_eq(k, kn, "panic")) {
+		if (span_eq(v, vn, "poweroff"))
+			cfg->panic_poweroff = true;
+		else if (span_eq(v, vn, "halt"))
+			cfg->panic_poweroff = false;
+		else
+			return -1;
+	} else if (span_eq(k, kn, "guest")) {
+		if (vn == 0 || vn >= sizeof(cfg->guest_name))
+			return -1;
+		set_guest_name(cfg, v, vn);
+	} else if (span_eq(k, kn, "budget_ms")) {
+		if (!parse_u64(v, vn, &num) || num == 0)
+			return -1;
+		cfg->guest_budget_ms = num;
+	} else if (span_eq(k, kn, "test_flags")) {
+		if (!parse_u64(v, vn, &num) || num > 0xffffffffu)
+			return -1;
+		cfg->test_flags = (uint32_t)num;
+	} else {
+		return -2;
+	}
+	return 0;
+}
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+int config_parse(const char *text, size_t len, struct hv_config *cfg, char *err, size_t err_len)
+{
+	int result = 0, line_no = 0;
+	size_t i = 0;
+
+	err[0] = '\0';
+	while (i < len) {
+		size_t start = i, end, eq;
+		line_no++;
+		while (i < len && text[i] != '\n')
+			i++;
+		end = i++;
+		while (start < end && is_space(text[start]))
+			start++;
+		while (end > start && is_space(text[end - 1]))
+			end--;
+		if (start == end || text[start] == '#')
+			continue;
+		for (eq = start; eq < end && text[eq] != '='; eq++)
+			;
+		int r = eq == end ? -3 : set_option(cfg, text + start, eq - start, text + eq + 1, end - eq - 1);
+		if (r != 0 && result == 0) {
+			result = -1;
+			hv_snprintf(err, err_len, "line %d: %s", line_no,
+				    r == -2 ? "unknown option" : r == -3 ? "expected key=value" : "bad value");
+		}
+	}
+	return result;
+}

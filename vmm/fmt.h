@@ -1,0 +1,13 @@
+/* Freestanding formatted output: a small vsnprintf for the log (no floating point).
+ * Conversions: %s %c %d %i %u %x %X %p %%; flags '0' '-'; width (number or *); precision for %s;
+ * length modifiers l, ll, z. Always NUL-terminates when size > 0; returns the length it wanted. */
+#ifndef VMM_FMT_H
+#define VMM_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,106 @@
+/* The hypervisor's run, from ExitBootServices to power-off:
+ * take over (GDT/TSS, IDT, page tables), check VT-x, VMXON, run the guest, VMXOFF, power off. */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/paging.h"
+#include "arch/x86_64/uart.h"
+#include "vmm/hv.h"
+#include "vmm/log.h"
+#include "vmm/page_pool.h"
+#include "vmm/vm.h"
+
+#define IST_STACK_PAGES 4
+#define MIN_IDENTITY_MAP (4ull << 30)   /* MMIO below 4 GiB (local APIC, flash, framebuffer) */
+
+static struct boot_info *boot;
+static struct vmx_caps caps;
+
+void hv_banner(const struct boot_info *bi)
+{
+	hv_log("banner: %s %s commit=%s image_base=0x%llx image_size=0x%llx serial=0x%x", HV_NAME, HV_VERSION,
+	       HV_COMMIT, (unsigned long long)bi->image_base, (unsigned long long)bi->image_size, uart_port());
+}
+
+static __attribute__((noreturn)) void power_off(void)
+{
+	enum hv_poweroff how = boot ? boot->cfg.poweroff : HV_POWEROFF_SHUTDOWN;
+
+	hv_log("poweroff: %s", how == HV_POWEROFF_REBOOT ? "reboot" : how == HV_POWEROFF_HALT ? "halt" : "shutdown");
+	if (how != HV_POWEROFF_HALT && boot && boot->reset) {
+		uart_flush();   /* the last lines must leave the UART before the power goes */
+		boot->reset(how);
+	}
+	if (how != HV_POWEROFF_HALT)
+		hv_log("poweroff: ResetSystem returned; halting");
+	halt_forever();
+}
+
+void hv_end(enum hv_status s)
+{
+	vmx_disable();
+	hv_log("end: status=%s code=%d", hv_status_name(s), (int)s);
+	power_off();
+}
+
+void hv_fatal(enum hv_status s, const char *why)
+{
+	hv_log("FATAL %s (code %d): %s; %s", hv_status_name(s), (int)s, why, hv_status_advice(s));
+	hv_end(s);
+}
+
+/* After an exception report: power off when HV.CFG says panic=poweroff, else halt. */
+static void exception_end(void)
+{
+	if (boot && boot->cfg.panic_poweroff) {
+		hv_log("end: status=EXCEPTION code=-1");
+		uart_flush();
+		if (boot->reset)
+			boot->reset(HV_POWEROFF_SHUTDOWN);
+	}
+	hv_log("halted: power-cycle the machine");
+}
+
+static void take_over(struct boot_info *bi)
+{
+	struct paging_result pr;
+	uint64_t ist = 0, top = bi->phys_top > MIN_IDENTITY_MAP ? bi->phys_top : MIN_IDENTITY_MAP;
+
+	cli();
+	pool_init(bi->pool_base, bi->pool_size);
+	for (int i = 0; i < IST_STACK_PAGES; i++)
+		ist = pool_alloc_page();
+	gdt_install(ist + PAGE_SIZE);
+	idt_fatal_hook = exception_end;
+	idt_install();
+	if (paging_install_identity(top, pool_alloc_page, &pr) != 0)
+		hv_fatal(HV_E_NOMEM, "page pool exhausted while building the host identity map");
+	hv_log("takeover: exit_boot_services=ok attempts=%u mmap_entries=%u phys_top=0x%llx",
+	       bi->ebs_attempts, bi->mmap_entries, (unsigned long long)bi->phys_top);
+	hv_log("takeover: gdt=0x%llx tss=0x%llx tr=0x%x idt=0x%llx cr3=0x%llx identity=0x%llx page=%s tables=%llu",
+	       (unsigned long long)gdt_base(), (unsigned long long)tss_base(), read_tr(),
+	       (unsigned long long)idt_base(), (unsigned long long)pr.cr3, (unsigned long long)pr.mapped_bytes,
+	       pr.page_size == (1ull << 30) ? "1G" : "2M", (unsigned long long)pr.tables);
+}
+
+void hv_main(void *arg)
+{
+	char why[LOG_LINE_MAX];
+	enum hv_status s;
+
+	boot = arg;
+	take_over(boot);
+	s = vmx_probe(&hw_cpu_ops, &caps, why, sizeof(why));
+	hv_log("cpu: vendor=%s family=0x%x model=0x%x stepping=%u maxphyaddr=%u vmx=%s", caps.vendor, caps.family,
+	       caps.model, caps.stepping, caps.maxphyaddr, s == HV_E_NO_VTX ? "no" : "yes");
+	if (s == HV_E_NO_EPT)
+		vmx_report_caps(&caps);
+	if (s != HV_OK)
+		hv_fatal(s, why);
+	s = vmx_enable(&caps, why, sizeof(why));
+	if (s != HV_OK)
+		hv_fatal(s, why);
+	vmx_report_caps(&caps);
+	s = vm_run(boot, &caps);
+	hv_end(s);
+}
