@@ -106,12 +106,12 @@ enum hv_status vmx_probe(const struct cpu_ops *ops, struct vmx_caps *c, char *wh
 	*c = (struct vmx_caps){ 0 };
 	why[0] = '\0';
 	read_vendor(ops, c);
+	ops->cpuid(ops->ctx, 1, 0, &r);
+	read_signature(ops, c, r.eax);
 	if (!vendor_is_intel(c->vendor)) {
 		hv_snprintf(why, why_len, "CPU vendor is %s, not GenuineIntel: no Intel VT-x", c->vendor);
 		return HV_E_NO_VTX;
 	}
-	ops->cpuid(ops->ctx, 1, 0, &r);
-	read_signature(ops, c, r.eax);
 	if (!(r.ecx & CPUID_1_ECX_VMX)) {
 		hv_snprintf(why, why_len, "CPUID.1:ECX.VMX[bit 5] = 0: this CPU (or VM) offers no VT-x");
 		return HV_E_NO_VTX;

@@ -28,6 +28,14 @@ OVMF=${OVMF_BOCHS:-/usr/share/ovmf/OVMF.fd}
   for line in "$@"; do echo "$line"; done
 } > "$rc"
 echo c > "$cmds"
-mkdir -p "$dir"; : > "$serial"
-timeout -k 5 "$timeout_s" bochs -q -f "$rc" -rc "$cmds" < /dev/null > "$base.bochs.out" 2>&1
-echo $?
+mkdir -p "$dir"
+# Bochs 2.7's rfb display gives up on every port when two instances start at the same instant
+# (it keeps the socket whose listen() failed); such a run never started, so try again.
+for attempt in 1 2 3 4 5 6; do
+  : > "$serial"
+  timeout -k 5 "$timeout_s" bochs -q -f "$rc" -rc "$cmds" < /dev/null > "$base.bochs.out" 2>&1
+  status=$?
+  grep -q 'RFB could not bind' "$base.bochs.log" 2>/dev/null || break
+  sleep "$(( RANDOM % 3 + 1 )).$(( RANDOM % 10 ))"
+done
+echo $status
