@@ -8,7 +8,7 @@ $(B)/obj/ept/%.o: HV_CFLAGS += -fno-tree-loop-distribute-patterns
 
 EPT_TEST_COMMON := tests/host/ept_test_arena.c tests/host/ref_tsv.c
 
-HOST_TESTS += test_ept test_ept_violation test_ept_prop
+HOST_TESTS += test_ept test_ept_violation test_ept_ref test_ept_prop
 test_ept_SRCS           := tests/host/test_ept.c tests/host/test_ept_model.c $(EPT_SRCS) $(EPT_TEST_COMMON) \
                            tests/host/test_ept_model.h tests/host/ept_test_arena.h tests/host/ref_tsv.h $(wildcard ept/*.h)
 test_ept_violation_SRCS := tests/host/test_ept_violation.c $(EPT_SRCS) $(EPT_TEST_COMMON) \
