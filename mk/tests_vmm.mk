@@ -1,0 +1,7 @@
+# mk/tests_vmm.mk - host unit tests of the VT-x probe, config parser, formatter and the
+# code's VMX constants against the reference tables (shared/reference/vmx).
+
+HOST_TESTS += test_vmx_caps
+test_vmx_caps_SRCS := tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/vmx_caps.c vmm/fmt.c \
+                      vmm/status.c tests/host/fake_cpu.h vmm/vmx_caps.h vmm/vmx_controls.h \
+                      arch/x86_64/msr.h vmm/status.h vmm/fmt.h
