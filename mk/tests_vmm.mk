@@ -5,3 +5,6 @@ HOST_TESTS += test_vmx_caps
 test_vmx_caps_SRCS := tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/vmx_caps.c vmm/fmt.c \
                       vmm/status.c tests/host/fake_cpu.h vmm/vmx_caps.h vmm/vmx_controls.h \
                       arch/x86_64/msr.h vmm/status.h vmm/fmt.h
+
+HOST_TESTS += test_config
+test_config_SRCS := tests/host/test_config.c vmm/config.c vmm/fmt.c vmm/config.h vmm/boot_info.h vmm/fmt.h

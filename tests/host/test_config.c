@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/host/test_config.c - HV.CFG parsing (vmm/config.c): every option and
+ * value, comments, CRLF, blank lines, the first error's exact text, later
+ * valid lines still applied, limits of each value.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "vmm/config.h"
+
+/* The expected configuration: a field left 0/NULL keeps its default. */
+struct want_cfg {
+	int poweroff;                   /* -1 = default (shutdown) */
+	int panic_poweroff;             /* -1 = default (false) */
+	const char *guest;              /* NULL = "default" */
+	uint64_t budget_ms;
+	uint32_t test_flags;
+};
+
+#define DEF -1, -1, NULL
+#define G31 "abcdefghijklmnopqrstuvwxyz01234"   /* 31 characters: the longest name */
+
+static const struct {
+	const char *text;
+	int rc;
+	const char *err;
+	struct want_cfg want;
+} cases[] = {
+	{ "", 0, "", { DEF, 0, 0 } },
+	{ "poweroff=shutdown", 0, "", { HV_POWEROFF_SHUTDOWN, -1, NULL, 0, 0 } },
+	{ "poweroff=reboot", 0, "", { HV_POWEROFF_REBOOT, -1, NULL, 0, 0 } },
+	{ "poweroff=halt\n", 0, "", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
+	{ "poweroff=halt\npoweroff=shutdown\n", 0, "", { HV_POWEROFF_SHUTDOWN, -1, NULL, 0, 0 } },
+	{ "poweroff=off", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "poweroff=Halt", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "poweroff=", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "panic=poweroff", 0, "", { -1, 1, NULL, 0, 0 } },
+	{ "panic=poweroff\npanic=halt", 0, "", { -1, 0, NULL, 0, 0 } },
+	{ "panic=reboot", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "guest=hello", 0, "", { -1, -1, "hello", 0, 0 } },
+	{ "guest=" G31, 0, "", { -1, -1, G31, 0, 0 } },
+	{ "guest=" G31 "5", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "guest=", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "guest=a=b", 0, "", { -1, -1, "a=b", 0, 0 } },
+	{ "budget_ms=1500", 0, "", { DEF, 1500, 0 } },
+	{ "budget_ms=1", 0, "", { DEF, 1, 0 } },
+	{ "budget_ms=999999999999999999", 0, "", { DEF, 999999999999999999ull, 0 } },
+	{ "budget_ms=1000000000000000000", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_ms=0", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_ms=12a", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_ms=-5", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_ms=", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "test_flags=0", 0, "", { DEF, 0, 0 } },
+	{ "test_flags=5", 0, "", { DEF, 0, 5 } },
+	{ "test_flags=4294967295", 0, "", { DEF, 0, 0xffffffffu } },
+	{ "test_flags=4294967296", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "test_flags=0x10", -1, "line 1: bad value", { DEF, 0, 0 } },
+	/* Comments, blank lines, surrounding blanks, CRLF. */
+	{ "# a comment\n", 0, "", { DEF, 0, 0 } },
+	{ "# poweroff=halt\n  # guest=x\n", 0, "", { DEF, 0, 0 } },
+	{ "\n\n \t \n\npoweroff=halt\n\n", 0, "", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
+	{ "  \tpanic=poweroff \t\n", 0, "", { -1, 1, NULL, 0, 0 } },
+	{ "poweroff=reboot\r\nguest=crlf\r\nbudget_ms=7\r\n", 0, "", { HV_POWEROFF_REBOOT, -1, "crlf", 7, 0 } },
+	{ "\r\n# c\r\n\r\ntest_flags=3\r\n", 0, "", { DEF, 0, 3 } },
+	/* Errors: the first one is reported with its line number, later lines still apply. */
+	{ "foo=bar", -1, "line 1: unknown option", { DEF, 0, 0 } },
+	{ "POWEROFF=halt", -1, "line 1: unknown option", { DEF, 0, 0 } },
+	{ "=halt", -1, "line 1: unknown option", { DEF, 0, 0 } },
+	{ "\n# c\nfoo=1\n", -1, "line 3: unknown option", { DEF, 0, 0 } },
+	{ "poweroff", -1, "line 1: expected key=value", { DEF, 0, 0 } },
+	{ "guest=x\n\nhalt\n", -1, "line 3: expected key=value", { -1, -1, "x", 0, 0 } },
+	{ "bogus\npoweroff=halt\nfoo=1\nguest=late\npanic=sometimes\nbudget_ms=9\n", -1,
+	  "line 1: expected key=value", { HV_POWEROFF_HALT, -1, "late", 9, 0 } },
+	{ "guest=first\nbudget_ms=x\nguest=" G31 "X\ntest_flags=8\n", -1, "line 2: bad value",
+	  { -1, -1, "first", 0, 8 } },
+	{ "poweroff=halt\r\nwhat=ever\r\n", -1, "line 2: unknown option", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
+};
+
+static void expect_cfg(const struct hv_config *got, const struct want_cfg *w)
+{
+	assert_int_equal(got->poweroff, w->poweroff < 0 ? HV_POWEROFF_SHUTDOWN : w->poweroff);
+	assert_int_equal(got->panic_poweroff, w->panic_poweroff < 0 ? 0 : w->panic_poweroff);
+	assert_string_equal(got->guest_name, w->guest ? w->guest : "default");
+	assert_int_equal(got->guest_budget_ms, w->budget_ms);
+	assert_int_equal(got->test_flags, w->test_flags);
+}
+
+static void test_parse_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct hv_config cfg;
+		char err[64];
+
+		config_defaults(&cfg);
+		memset(err, 'X', sizeof(err));
+		print_message("# case %zu\n", i);
+		assert_int_equal(config_parse(cases[i].text, strlen(cases[i].text), &cfg, err, sizeof(err)),
+				 cases[i].rc);
+		assert_string_equal(err, cases[i].err);
+		expect_cfg(&cfg, &cases[i].want);
+	}
+}
+
+static void test_defaults(void **state)
+{
+	struct hv_config cfg;
+	static const struct want_cfg want = { DEF, 0, 0 };
+
+	(void)state;
+	memset(&cfg, 0xa5, sizeof(cfg));
+	config_defaults(&cfg);
+	expect_cfg(&cfg, &want);
+}
+
+/* Only len bytes are parsed: no NUL terminator needed, nothing read beyond. */
+static void test_parse_respects_len(void **state)
+{
+	static const char text[] = "poweroff=haltXX\nguest=zz";
+	struct hv_config cfg;
+	char err[64];
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_int_equal(config_parse(text, 13, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(cfg.poweroff, HV_POWEROFF_HALT);
+	assert_string_equal(cfg.guest_name, "default");
+	assert_int_equal(config_parse(text, 15, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: bad value");
+	assert_int_equal(config_parse(text, 0, &cfg, err, sizeof(err)), 0);
+	assert_string_equal(err, "");
+}
+
+/* A short error buffer is truncated and NUL-terminated; parsing still completes. */
+static void test_parse_small_err(void **state)
+{
+	static const char text[] = "x\npoweroff=reboot\n";
+	struct hv_config cfg;
+	char err[16];
+
+	(void)state;
+	config_defaults(&cfg);
+	memset(err, 'X', sizeof(err));
+	assert_int_equal(config_parse(text, strlen(text), &cfg, err, 8), -1);
+	assert_string_equal(err, "line 1:");
+	assert_memory_equal(err + 8, "XXXXXXXX", 8);
+	assert_int_equal(cfg.poweroff, HV_POWEROFF_REBOOT);
+}
+
+static void test_poweroff_names(void **state)
+{
+	(void)state;
+	assert_string_equal(config_poweroff_name(HV_POWEROFF_SHUTDOWN), "shutdown");
+	assert_string_equal(config_poweroff_name(HV_POWEROFF_REBOOT), "reboot");
+	assert_string_equal(config_poweroff_name(HV_POWEROFF_HALT), "halt");
+	assert_string_equal(config_poweroff_name((enum hv_poweroff)7), "shutdown");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_cases),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_parse_respects_len),
+		cmocka_unit_test(test_parse_small_err),
+		cmocka_unit_test(test_poweroff_names),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
