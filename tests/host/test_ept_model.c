@@ -112,6 +112,8 @@ static size_t cut(struct ept_model *m, gpa_t gpa, gpa_t end)
 {
 	size_t i, j;
 
+	if (!m->n)
+		return 0;
 	split_at(m, gpa);
 	split_at(m, end);
 	i = first_after(m, gpa);
