@@ -159,7 +159,9 @@ verdict_text() {
 
 quote_cmd() {
 	local out= a
-	for a in "$@"; do out+=" $(printf '%q' "$a")"; done
+	for a in "$@"; do
+		if [[ $a =~ ^[A-Za-z0-9_./,:=+@%-]+$ ]]; then out+=" $a"; else out+=" $(printf '%q' "$a")"; fi
+	done
 	echo "${out# }"
 }
 
