@@ -1,6 +1,7 @@
 /* The hypervisor's run, from ExitBootServices to power-off:
  * take over (GDT/TSS, IDT, page tables), check VT-x, VMXON, run the guest, VMXOFF, power off. */
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/fbcon.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/paging.h"
@@ -75,6 +76,7 @@ static void take_over(struct boot_info *bi)
 	idt_install();
 	if (paging_install_identity(top, pool_alloc_page, &pr) != 0)
 		hv_fatal(HV_E_NOMEM, "page pool exhausted while building the host identity map");
+	fbcon_start(&bi->fb, pr.mapped_bytes);   /* the screen console: a log sink from here on */
 	hv_log("takeover: exit_boot_services=ok attempts=%u mmap_entries=%u phys_top=0x%llx",
 	       bi->ebs_attempts, bi->mmap_entries, (unsigned long long)bi->phys_top);
 	hv_log("takeover: gdt=0x%llx tss=0x%llx tr=0x%x idt=0x%llx cr3=0x%llx identity=0x%llx page=%s tables=%llu",
