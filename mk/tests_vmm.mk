@@ -8,3 +8,6 @@ test_vmx_caps_SRCS := tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/vmx_c
 
 HOST_TESTS += test_config
 test_config_SRCS := tests/host/test_config.c vmm/config.c vmm/fmt.c vmm/config.h vmm/boot_info.h vmm/fmt.h
+
+HOST_TESTS += test_fmt
+test_fmt_SRCS := tests/host/test_fmt.c vmm/fmt.c vmm/fmt.h
