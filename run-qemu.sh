@@ -26,7 +26,7 @@ usage() {
 Usage: ./run-qemu.sh [OPTIONS] [-- EXTRA_QEMU_ARGS...]
 
 Boots minihv under QEMU with OVMF. The serial log (COM1) streams to stdout.
-KVM (-enable-kvm -cpu host) is used when the host can run minihv: an Intel CPU, /dev/kvm
+KVM (-enable-kvm -cpu host) is used when the host can run minihv: an Intel CPU with VT-x, /dev/kvm
 readable and writable, and nested VT-x on (/sys/module/kvm_intel/parameters/nested = Y or 1).
 Otherwise it prints why, one line per reason, and exits 4, unless --tcg is given.
 
@@ -77,7 +77,11 @@ kvm_decide() {
 	KVM_REASONS=()
 	vendor=$(cpu_vendor)
 	case $vendor in
-	GenuineIntel) ;;
+	GenuineIntel)
+		if ! grep -m1 '^flags' "$CPUINFO" | grep -qw vmx; then
+			KVM_REASONS+=("Intel host without VT-x (no vmx flag in $CPUINFO): enable Intel Virtualization Technology in the firmware setup; if this host is itself a VM, turn on nested virtualization for it")
+			return
+		fi ;;
 	AuthenticAMD)
 		KVM_REASONS+=("AMD host (vendor_id AuthenticAMD): minihv needs Intel VT-x and cannot run under AMD nested SVM; use an Intel machine, or --tcg to see the refusal")
 		return ;;

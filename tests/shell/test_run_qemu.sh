@@ -16,7 +16,8 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failures=$((failures + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
 
 # Fake host files.
-printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\n' > "$T/cpuinfo.intel"
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nflags\t\t: fpu vme de pse msr vmx smx est\n' > "$T/cpuinfo.intel"
+printf 'processor\t: 0\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nflags\t\t: fpu vme de pse msr hypervisor\n' > "$T/cpuinfo.novmx"
 printf 'processor\t: 0\nvendor_id\t: AuthenticAMD\ncpu family\t: 25\n' > "$T/cpuinfo.amd"
 : > "$T/kvm"; chmod 666 "$T/kvm"
 echo Y > "$T/nested.Y"; echo 1 > "$T/nested.1"; echo N > "$T/nested.N"; echo 0 > "$T/nested.0"
@@ -99,6 +100,10 @@ rq "$T/cpuinfo.amd" "$T/kvm" "$T/nested.Y" --dry-run --image "$T/disk.img"
 expect "AMD host: says AMD nested SVM cannot run it, exit 4" 4 "$MSG_AMD" "$MSG_CANNOT"
 [ "$(grep -c '^run-qemu: ' "$T/err")" = 2 ] && ok "AMD host: one reason line (no kvm_intel advice)" \
 	|| not_ok "AMD host: one reason line" "stderr: $ERR"
+
+rq "$T/cpuinfo.novmx" "$T/kvm" "$T/nomodule" --dry-run --image "$T/disk.img"
+expect "Intel host without the vmx flag: says enable VT-x / nested for this VM, exit 4" 4 \
+	"run-qemu: Intel host without VT-x (no vmx flag in $T/cpuinfo.novmx): enable Intel Virtualization Technology in the firmware setup; if this host is itself a VM, turn on nested virtualization for it" "$MSG_CANNOT"
 
 rq "$T/cpuinfo.intel" "$T/kvm" "$T/nested.N" --dry-run --image "$T/disk.img"
 expect "nested=N: prints the exact modprobe command, exit 4" 4 "$MSG_NESTED_OFF" "$MSG_CANNOT"
