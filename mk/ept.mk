@@ -27,6 +27,7 @@ fuzz_ept_ops_SRCS  := tests/fuzz/fuzz_ept_ops.c tests/host/test_ept_model.c test
 # Benchmark: optimised host build, no sanitizers.
 EPT_BENCH_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -I. -Iinclude -DHV_HOST_TEST -D_DEFAULT_SOURCE
 $(B)/bench/ept_bench: tests/bench/ept_bench.c $(EPT_SRCS) tests/host/ept_test_arena.c \
+                      tests/host/test_ept_model.c tests/host/test_ept_model.h \
                       tests/host/ept_test_arena.h $(wildcard ept/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(EPT_BENCH_CFLAGS) $(filter %.c,$^) -o $@
