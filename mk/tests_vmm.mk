@@ -11,3 +11,7 @@ test_config_SRCS := tests/host/test_config.c vmm/config.c vmm/fmt.c vmm/config.h
 
 HOST_TESTS += test_fmt
 test_fmt_SRCS := tests/host/test_fmt.c vmm/fmt.c vmm/fmt.h
+
+HOST_TESTS += test_vmx_reference
+test_vmx_reference_SRCS := tests/host/test_vmx_reference.c tests/host/ref_tsv.c arch/x86_64/vmx_errors.c \
+                           tests/host/ref_tsv.h arch/x86_64/msr.h arch/x86_64/vmx_insn.h vmm/vmx_controls.h
