@@ -45,7 +45,7 @@ static INT64 best_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *gop, UINT32 *w, UINT32 *h)
 static void pick_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *gop)
 {
 	EFI_GRAPHICS_OUTPUT_MODE_INFORMATION *cur = gop->Mode->Info;
-	UINT32 w = 0, h = 0;
+	UINT32 w = 0, h = 0, old_w = cur->HorizontalResolution, old_h = cur->VerticalResolution;
 
 	if (linear(cur->PixelFormat) && cur->HorizontalResolution >= MIN_W && cur->VerticalResolution >= MIN_H) {
 		hv_log("screen: keeping GOP mode %u (%ux%u) of %u", gop->Mode->Mode, cur->HorizontalResolution,
@@ -61,12 +61,12 @@ static void pick_mode(EFI_GRAPHICS_OUTPUT_PROTOCOL *gop)
 	if ((UINT32)m == gop->Mode->Mode)
 		return;
 	EFI_STATUS st = uefi_call_wrapper(gop->SetMode, 2, gop, (UINT32)m);
+	/* SetMode rewrites gop->Mode->Info: the old resolution is in old_w x old_h */
 	if (EFI_ERROR(st))
 		hv_log("screen: SetMode(%u: %ux%u) failed (status 0x%llx); keeping %ux%u", (UINT32)m, w, h,
-		       (unsigned long long)st, cur->HorizontalResolution, cur->VerticalResolution);
+		       (unsigned long long)st, old_w, old_h);
 	else
-		hv_log("screen: GOP mode %u set (%ux%u; was %ux%u)", (UINT32)m, w, h, cur->HorizontalResolution,
-		       cur->VerticalResolution);
+		hv_log("screen: GOP mode %u set (%ux%u; was %ux%u)", (UINT32)m, w, h, old_w, old_h);
 }
 
 void efi_find_framebuffer(struct fb_info *fb)

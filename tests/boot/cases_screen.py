@@ -19,3 +19,17 @@ CASES = [
                      expect=[r"^\[hv\] screen: keeping GOP mode", CONSOLE] + REFUSAL,
                      forbid=[r"vmxon: ok", r"screen: console off"]),
 ]
+
+# A 1920x1080 preferred mode (QEMU's VGA EDID): the bigger font, Terminus Bold 16x32.
+CASES.append(make_screen_case(
+    Case, OUT, "screen-refuse-no-vtx-qemu-tcg-1080p",
+    extra_qemu=["-vga", "none", "-device", "VGA,xres=1920,yres=1080"],
+    expect=[r"^\[hv\] screen: (keeping GOP mode|GOP mode \d+ set)", CONSOLE] + REFUSAL,
+    forbid=[r"vmxon: ok", r"screen: console off"]))
+
+# A 640x480 preferred mode is too small: efi_gop.c sets the largest mode up to 1920x1080.
+CASES.append(make_screen_case(
+    Case, OUT, "screen-refuse-no-vtx-qemu-tcg-setmode",
+    extra_qemu=["-vga", "none", "-device", "VGA,xres=640,yres=480"],
+    expect=[r"^\[hv\] screen: GOP mode \d+ set \(\d+x\d+; was 640x480\)", CONSOLE] + REFUSAL,
+    forbid=[r"vmxon: ok", r"screen: console off"]))
