@@ -17,6 +17,7 @@ RESULTS=$LOGS/results.tap
 run_tap() {
   local name=$1; shift
   local out=$LOGS/$name.log
+  mkdir -p "$(dirname "$out")"
   "$@" > "$out" 2>&1
   local rc=$?
   grep -E '^(not )?ok\b' "$out" | sed "s|^\(not ok\|ok\)\( [0-9]*\)\?|\1 $name:|" >> "$RESULTS"

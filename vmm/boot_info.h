@@ -26,7 +26,7 @@ struct hv_config {
 	enum hv_poweroff poweroff;     /* at the end: shutdown (default), reboot, halt */
 	bool panic_poweroff;           /* on a hypervisor exception: power off instead of halting */
 	char guest_name[32];           /* "default" or a built-in test guest's name */
-	uint64_t guest_budget_ms;      /* time budget before a guest is stopped; 0 = default */
+	uint64_t guest_budget_mtsc;    /* guest time budget in millions of TSC ticks (docs/boot-options.md) */
 	uint32_t test_flags;           /* deliberate faults for tests (docs/boot-options.md) */
 };
 

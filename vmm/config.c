@@ -16,7 +16,9 @@ void config_defaults(struct hv_config *cfg)
 {
 	*cfg = (struct hv_config){ 0 };
 	cfg->poweroff = HV_POWEROFF_SHUTDOWN;
+	cfg->guest_budget_mtsc = HV_DEFAULT_BUDGET_MTSC;
 	set_guest_name(cfg, "default", 7);
+	cfg->guest_budget_mtsc = HV_DEFAULT_BUDGET_MTSC;
 }
 
 const char *config_poweroff_name(enum hv_poweroff p)
@@ -71,10 +73,10 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 		if (vn == 0 || vn >= sizeof(cfg->guest_name))
 			return -1;
 		set_guest_name(cfg, v, vn);
-	} else if (span_eq(k, kn, "budget_ms")) {
-		if (!parse_u64(v, vn, &num) || num == 0)
+	} else if (span_eq(k, kn, "budget_mtsc")) {
+		if (!parse_u64(v, vn, &num) || num == 0 || num > 1000000000ull)
 			return -1;
-		cfg->guest_budget_ms = num;
+		cfg->guest_budget_mtsc = num;
 	} else if (span_eq(k, kn, "test_flags")) {
 		if (!parse_u64(v, vn, &num) || num > 0xffffffffu)
 			return -1;
@@ -110,7 +112,12 @@ int config_parse(const char *text, size_t len, struct hv_config *cfg, char *err,
 			continue;
 		for (eq = start; eq < end && text[eq] != '='; eq++)
 			;
-		int r = eq == end ? -3 : set_option(cfg, text + start, eq - start, text + eq + 1, end - eq - 1);
+		size_t kend = eq, vstart = eq + 1;
+		while (kend > start && is_space(text[kend - 1]))
+			kend--;
+		while (vstart < end && is_space(text[vstart]))
+			vstart++;
+		int r = eq == end ? -3 : set_option(cfg, text + start, kend - start, text + vstart, end - vstart);
 		if (r != 0 && result == 0) {
 			result = -1;
 			hv_snprintf(err, err_len, "line %d: %s", line_no,

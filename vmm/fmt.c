@@ -29,7 +29,7 @@ static void put_str(struct out *o, const char *s, int width, int prec, bool left
 
 	if (!s)
 		s = "(null)";
-	while (s[n] && (prec < 0 || n < prec))
+	while ((prec < 0 || n < prec) && s[n])
 		n++;
 	if (!left)
 		pad(o, ' ', width - n);
@@ -105,6 +105,10 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		int width = 0, prec = -1, lng = 0;
 		if (*p == '*') {
 			width = va_arg(ap, int);
+			if (width < 0) {          /* C11 7.21.6.1p5: a negative width is '-' flag + width */
+				left = true;
+				width = -width;
+			}
 			p++;
 		}
 		while (*p >= '0' && *p <= '9')
@@ -125,9 +129,14 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap_in)
 		case 's':
 			put_str(&o, va_arg(ap, const char *), width, prec, left);
 			break;
-		case 'c':
-			put(&o, (char)va_arg(ap, int));
+		case 'c': {
+			char ch[2] = { (char)va_arg(ap, int), '\0' };
+			if (!ch[0])
+				put(&o, '\0');   /* %c of NUL writes the NUL */
+			else
+				put_str(&o, ch, width, -1, left);
 			break;
+		}
 		case 'd':
 		case 'i': {
 			int64_t v = get_signed(&ap, lng);

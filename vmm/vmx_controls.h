@@ -59,4 +59,23 @@
 #define ENTRY_LOAD_IA32_PAT              14
 #define ENTRY_LOAD_IA32_EFER             15
 
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A control the hypervisor asks for: its bit, its name (for the refusal message), and whether
+ * the hypervisor cannot run without it. */
+struct vmx_ctl_want {
+	unsigned bit;
+	const char *name;
+	int required;
+};
+
+/* Compute a control field from its capability MSR (SDM Vol. 3D §A.3: low 32 bits = allowed
+ * 0-settings, high 32 = allowed 1-settings): every required-1 bit set, every wanted bit the CPU
+ * allows set, no bit the CPU cannot set. Returns 0, or -1 with *missing = the name of a required
+ * control the CPU lacks (and *value untouched). */
+int vmx_ctl_compute(uint64_t cap, const struct vmx_ctl_want *want, size_t n, uint32_t *value,
+		    const char **missing);
+
 #endif

@@ -18,7 +18,7 @@ struct want_cfg {
 	int poweroff;                   /* -1 = default (shutdown) */
 	int panic_poweroff;             /* -1 = default (false) */
 	const char *guest;              /* NULL = "default" */
-	uint64_t budget_ms;
+	uint64_t budget_mtsc;             /* 0 = default (HV_DEFAULT_BUDGET_MTSC) */
 	uint32_t test_flags;
 };
 
@@ -47,14 +47,15 @@ static const struct {
 	{ "guest=" G31 "5", -1, "line 1: bad value", { DEF, 0, 0 } },
 	{ "guest=", -1, "line 1: bad value", { DEF, 0, 0 } },
 	{ "guest=a=b", 0, "", { -1, -1, "a=b", 0, 0 } },
-	{ "budget_ms=1500", 0, "", { DEF, 1500, 0 } },
-	{ "budget_ms=1", 0, "", { DEF, 1, 0 } },
-	{ "budget_ms=999999999999999999", 0, "", { DEF, 999999999999999999ull, 0 } },
-	{ "budget_ms=1000000000000000000", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_ms=0", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_ms=12a", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_ms=-5", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_ms=", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_mtsc=1500", 0, "", { DEF, 1500, 0 } },
+	{ "budget_mtsc=1", 0, "", { DEF, 1, 0 } },
+	{ "budget_mtsc=1000000000", 0, "", { DEF, 1000000000ull, 0 } },
+	{ "budget_mtsc=1000000001", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_mtsc=1000000000000000000", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_mtsc=0", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_mtsc=12a", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_mtsc=-5", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "budget_mtsc=", -1, "line 1: bad value", { DEF, 0, 0 } },
 	{ "test_flags=0", 0, "", { DEF, 0, 0 } },
 	{ "test_flags=5", 0, "", { DEF, 0, 5 } },
 	{ "test_flags=4294967295", 0, "", { DEF, 0, 0xffffffffu } },
@@ -65,7 +66,8 @@ static const struct {
 	{ "# poweroff=halt\n  # guest=x\n", 0, "", { DEF, 0, 0 } },
 	{ "\n\n \t \n\npoweroff=halt\n\n", 0, "", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
 	{ "  \tpanic=poweroff \t\n", 0, "", { -1, 1, NULL, 0, 0 } },
-	{ "poweroff=reboot\r\nguest=crlf\r\nbudget_ms=7\r\n", 0, "", { HV_POWEROFF_REBOOT, -1, "crlf", 7, 0 } },
+	{ "poweroff = halt\nguest =\tx\n", 0, "", { HV_POWEROFF_HALT, -1, "x", 0, 0 } },
+	{ "poweroff=reboot\r\nguest=crlf\r\nbudget_mtsc=7\r\n", 0, "", { HV_POWEROFF_REBOOT, -1, "crlf", 7, 0 } },
 	{ "\r\n# c\r\n\r\ntest_flags=3\r\n", 0, "", { DEF, 0, 3 } },
 	/* Errors: the first one is reported with its line number, later lines still apply. */
 	{ "foo=bar", -1, "line 1: unknown option", { DEF, 0, 0 } },
@@ -74,9 +76,9 @@ static const struct {
 	{ "\n# c\nfoo=1\n", -1, "line 3: unknown option", { DEF, 0, 0 } },
 	{ "poweroff", -1, "line 1: expected key=value", { DEF, 0, 0 } },
 	{ "guest=x\n\nhalt\n", -1, "line 3: expected key=value", { -1, -1, "x", 0, 0 } },
-	{ "bogus\npoweroff=halt\nfoo=1\nguest=late\npanic=sometimes\nbudget_ms=9\n", -1,
+	{ "bogus\npoweroff=halt\nfoo=1\nguest=late\npanic=sometimes\nbudget_mtsc=9\n", -1,
 	  "line 1: expected key=value", { HV_POWEROFF_HALT, -1, "late", 9, 0 } },
-	{ "guest=first\nbudget_ms=x\nguest=" G31 "X\ntest_flags=8\n", -1, "line 2: bad value",
+	{ "guest=first\nbudget_mtsc=x\nguest=" G31 "X\ntest_flags=8\n", -1, "line 2: bad value",
 	  { -1, -1, "first", 0, 8 } },
 	{ "poweroff=halt\r\nwhat=ever\r\n", -1, "line 2: unknown option", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
 };
@@ -86,7 +88,7 @@ static void expect_cfg(const struct hv_config *got, const struct want_cfg *w)
 	assert_int_equal(got->poweroff, w->poweroff < 0 ? HV_POWEROFF_SHUTDOWN : w->poweroff);
 	assert_int_equal(got->panic_poweroff, w->panic_poweroff < 0 ? 0 : w->panic_poweroff);
 	assert_string_equal(got->guest_name, w->guest ? w->guest : "default");
-	assert_int_equal(got->guest_budget_ms, w->budget_ms);
+	assert_int_equal(got->guest_budget_mtsc, w->budget_mtsc ? w->budget_mtsc : HV_DEFAULT_BUDGET_MTSC);
 	assert_int_equal(got->test_flags, w->test_flags);
 }
 

@@ -156,10 +156,8 @@ static void test_truncation(void **state)
 	assert_int_equal(hv_snprintf(NULL, 0, "%lld", (long long)INT64_MIN), 20);
 }
 
-#ifdef HV_FMT_KNOWN_BUGS
-/* BUG, left out of the build until vmm/fmt.c is fixed (make ... HOST_CFLAGS+=-DHV_FMT_KNOWN_BUGS):
- * put_str() tests s[n] before n < prec, so "%.4s" reads s[4]; C11 7.21.6.1p8 allows a
- * precision-bounded array without a NUL. ASan: global-buffer-overflow in put_str. */
+/* C11 7.21.6.1p8: a precision-bounded %s argument need not be NUL-terminated, so the
+ * precision must stop the scan before s[prec] is read (ASan catches an over-read). */
 static void test_precision_overread(void **state)
 {
 	static const char unterminated[4] = { 'w', 'x', 'y', 'z' };
@@ -169,8 +167,8 @@ static void test_precision_overread(void **state)
 	FMT("wx", "%.2s", unterminated);
 }
 
-/* Deviations from C, left out of the build until fixed: a negative '*' width means '-'
- * with its absolute value (C11 7.21.6.1p5), and %c takes a width like the others. */
+/* A negative '*' width means '-' with its absolute value (C11 7.21.6.1p5), and %c takes a
+ * width like the others. */
 static void test_width_deviations(void **state)
 {
 	(void)state;
@@ -178,7 +176,6 @@ static void test_width_deviations(void **state)
 	FMT("  x", "%3c", 'x');
 	FMT("x  |", "%-3c|", 'x');
 }
-#endif
 
 int main(void)
 {
@@ -189,10 +186,8 @@ int main(void)
 		cmocka_unit_test(test_width_and_flags),
 		cmocka_unit_test(test_precision_and_null),
 		cmocka_unit_test(test_truncation),
-#ifdef HV_FMT_KNOWN_BUGS
 		cmocka_unit_test(test_precision_overread),
 		cmocka_unit_test(test_width_deviations),
-#endif
 	};
 
 	return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);

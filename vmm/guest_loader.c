@@ -1,0 +1,188 @@
+/* Guest loading: pick the image (GUEST.BIN from the boot volume, else a built-in guest), check
+ * it, lay out guest memory (page tables, GDT, TSS, image) and build the EPT that maps exactly
+ * that memory, GPA == HPA (docs/guest-abi.md). */
+#include "vmm/fmt.h"
+#include "vmm/guest_image.h"
+#include "vmm/guest_layout.h"
+#include "vmm/log.h"
+#include "vmm/page_pool.h"
+#include "vmm/vm.h"
+
+#define PTE_P  (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_PS (1ull << 7)
+#define MIB2   (1ull << 21)
+
+/* Built-in guests: flat binaries from the guest/ sources, embedded by guest/builtin.asm. */
+extern const uint8_t builtin_guest_default[], builtin_guest_default_end[];
+
+struct builtin_guest {
+	const char *name;
+	const uint8_t *start, *end;
+};
+
+static const struct builtin_guest builtin_guests[] = {
+	{ "default", builtin_guest_default, builtin_guest_default_end },
+};
+
+static bool str_eq(const char *a, const char *b)
+{
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
+
+static const struct builtin_guest *find_builtin(const char *name)
+{
+	for (unsigned i = 0; i < sizeof(builtin_guests) / sizeof(builtin_guests[0]); i++)
+		if (str_eq(builtin_guests[i].name, name))
+			return &builtin_guests[i];
+	return 0;
+}
+
+bool guest_gpa_in_region(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return gpa >= vm->mem_base && len <= vm->mem_size && gpa - vm->mem_base <= vm->mem_size - len;
+}
+
+/* The image to run, and where it came from. A bad GUEST.BIN or an unknown name falls back to
+ * the built-in default guest, saying why in one line. */
+static const uint8_t *choose_image(struct vm *vm, uint64_t *size)
+{
+	struct boot_info *bi = vm->bi;
+	const struct builtin_guest *g;
+	struct guest_header h;
+	char why[128];
+
+	if (bi->guest_file_error[0]) {
+		hv_log("guest: \\EFI\\BOOT\\GUEST.BIN rejected: %s; running the built-in default guest instead",
+		       bi->guest_file_error);
+	} else if (bi->guest_file) {
+		int err = guest_image_check(bi->guest_file, bi->guest_file_size, GUEST_FILE_MAX, &h, why, sizeof(why));
+		if (err == GUEST_IMAGE_OK) {
+			vm->guest_name = "GUEST.BIN";
+			*size = bi->guest_file_size;
+			return bi->guest_file;
+		}
+		hv_log("guest: \\EFI\\BOOT\\GUEST.BIN rejected (%s): %s; running the built-in default guest instead",
+		       guest_image_err_name(err), why);
+	} else if ((g = find_builtin(bi->cfg.guest_name)) != 0) {
+		vm->guest_name = g->name;
+		*size = (uint64_t)(g->end - g->start);
+		return g->start;
+	} else {
+		hv_log("guest: no built-in guest named \"%s\" (HV.CFG guest=); running the built-in default guest instead",
+		       bi->cfg.guest_name);
+	}
+	g = find_builtin("default");
+	vm->guest_name = g->name;
+	*size = (uint64_t)(g->end - g->start);
+	return g->start;
+}
+
+static void zero(uint8_t *p, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		p[i] = 0;
+}
+
+/* Guest page tables: GVA 0-4 GiB -> GPA 0-4 GiB with 2 MiB pages. Only the guest's own region
+ * is backed by EPT; every other GPA the guest touches is an EPT violation. */
+static void build_guest_paging(uint64_t base)
+{
+	uint64_t *pml4 = (uint64_t *)(base + GUEST_PML4_OFFSET);
+	uint64_t *pdpt = (uint64_t *)(base + GUEST_PDPT_OFFSET);
+
+	pml4[0] = (base + GUEST_PDPT_OFFSET) | PTE_P | PTE_RW;
+	for (int i = 0; i < GUEST_PD_COUNT; i++) {
+		uint64_t *pd = (uint64_t *)(base + GUEST_PD_OFFSET + (uint64_t)i * PAGE_SIZE);
+		pdpt[i] = (uint64_t)pd | PTE_P | PTE_RW;
+		for (int j = 0; j < 512; j++)
+			pd[j] = ((uint64_t)i << 30) + (uint64_t)j * MIB2 + (PTE_P | PTE_RW | PTE_PS);
+	}
+}
+
+/* GDT: null, 64-bit code (0x08), data (0x10), busy 64-bit TSS (0x18, 16 bytes). */
+static void build_guest_gdt(uint64_t base)
+{
+	uint64_t *gdt = (uint64_t *)(base + GUEST_GDT_OFFSET);
+	uint64_t tss = base + GUEST_TSS_OFFSET;
+
+	gdt[0] = 0;
+	gdt[1] = 0x00af9b000000ffffull;
+	gdt[2] = 0x00cf93000000ffffull;
+	gdt[3] = GUEST_TSS_LIMIT | ((tss & 0xffffffull) << 16) | (0x8bull << 40) | (((tss >> 24) & 0xffull) << 56);
+	gdt[4] = tss >> 32;
+}
+
+static uint64_t ept_alloc(void *ctx)
+{
+	(void)ctx;
+	return pool_alloc_page();
+}
+
+static void ept_free(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	pool_free_page(pa);
+}
+
+static void *ept_p2v(void *ctx, uint64_t pa)
+{
+	(void)ctx;
+	return (void *)pa;
+}
+
+static const struct ept_allocator pool_allocator = { 0, ept_alloc, ept_free, ept_p2v };
+
+static enum hv_status build_ept(struct vm *vm, char *why, size_t why_len)
+{
+	const struct vmx_caps *c = vm->caps;
+	struct ept_caps ec;
+	struct ept_attr rwx = { EPT_READ | EPT_WRITE | EPT_EXEC, EPT_MT_WB, false };
+	struct ept_stats st;
+	int err;
+
+	ept_caps_from_msr(c->ept_vpid_cap, c->maxphyaddr, false, &ec);
+	err = ept_init(&vm->ept, &pool_allocator, &ec, false);
+	if (err == EPT_OK)
+		err = ept_identity_map_range(&vm->ept, vm->mem_base, vm->mem_size, rwx, 0, 0);
+	if (err != EPT_OK) {
+		hv_snprintf(why, why_len, "EPT for guest memory 0x%llx+0x%llx: %s", (unsigned long long)vm->mem_base,
+			    (unsigned long long)vm->mem_size, ept_strerror(err));
+		return HV_E_EPT;
+	}
+	vm->eptp = ept_eptp(&vm->ept);
+	ept_get_stats(&vm->ept, &st);
+	hv_log("ept: identity map gpa=0x%llx-0x%llx rwx wb tables=%llu 4k=0x%llx 2m=0x%llx 1g=0x%llx eptp=0x%llx",
+	       (unsigned long long)vm->mem_base, (unsigned long long)(vm->mem_base + vm->mem_size - 1),
+	       (unsigned long long)st.tables, (unsigned long long)st.bytes_4k, (unsigned long long)st.bytes_2m,
+	       (unsigned long long)st.bytes_1g, (unsigned long long)vm->eptp);
+	return HV_OK;
+}
+
+enum hv_status guest_load(struct vm *vm, char *why, size_t why_len)
+{
+	struct guest_header h;
+	uint64_t size = 0;
+	const uint8_t *img = choose_image(vm, &size);
+	uint8_t *dst = (uint8_t *)(vm->mem_base + GUEST_IMAGE_OFFSET);
+	int err = guest_image_check(img, size, GUEST_FILE_MAX, &h, why, why_len);
+
+	if (err != GUEST_IMAGE_OK)   /* a built-in guest is checked like any other */
+		return HV_E_GUEST;
+	zero((uint8_t *)vm->mem_base, vm->mem_size);
+	build_guest_paging(vm->mem_base);
+	build_guest_gdt(vm->mem_base);
+	for (uint64_t i = 0; i < size; i++)
+		dst[i] = img[i];
+	vm->load_gpa = vm->mem_base + GUEST_IMAGE_OFFSET;
+	vm->entry_gpa = vm->load_gpa + h.entry_offset;
+	vm->launch_regs.gpr[GPR_RDI] = vm->mem_base;
+	vm->launch_regs.gpr[GPR_RSI] = vm->mem_size;
+	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+	hv_log("guest: %s loaded: %llu bytes at gpa=0x%llx entry=0x%llx memory=0x%llx+0x%llx", vm->guest_name,
+	       (unsigned long long)size, (unsigned long long)vm->load_gpa, (unsigned long long)vm->entry_gpa,
+	       (unsigned long long)vm->mem_base, (unsigned long long)vm->mem_size);
+	return build_ept(vm, why, why_len);
+}

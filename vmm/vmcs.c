@@ -1,0 +1,299 @@
+/* VMCS setup: controls from the capability MSRs, host state from the hypervisor's own tables,
+ * guest state for the 64-bit entry the guest ABI promises (docs/guest-abi.md).
+ * Each field is written once; the SDM section is cited where a value is not obvious. */
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/msr.h"
+#include "arch/x86_64/vmx_insn.h"
+#include "vmm/fmt.h"
+#include "vmm/guest_layout.h"
+#include "vmm/log.h"
+#include "vmm/page_pool.h"
+#include "vmm/vm.h"
+#include "vmm/vmcs_fields.h"
+#include "vmm/vmx_controls.h"
+
+#define EXIT_STACK_PAGES 4
+#define VPID_GUEST 1                 /* 0 is the host's (§29.1) */
+
+/* Segment access rights in the VMCS format (§25.4.1, Table 25-2). */
+#define AR_CODE64   0xa09b           /* P, DPL 0, S, type 11 (exec/read, accessed), L, G */
+#define AR_DATA     0xc093           /* P, DPL 0, S, type 3 (read/write, accessed), D/B, G */
+#define AR_TSS_BUSY 0x008b           /* P, type 11 (busy 64-bit TSS) */
+#define AR_UNUSABLE 0x10000          /* bit 16: segment unusable */
+
+static uint32_t pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls;
+
+static const struct vmx_ctl_want pin_want[] = {
+	{ PIN_PREEMPTION_TIMER, "VMX-preemption timer", 0 },
+};
+
+static const struct vmx_ctl_want proc_want[] = {
+	{ PROC_HLT_EXITING, "HLT exiting", 1 },
+	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
+	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
+	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "activate secondary controls", 1 },
+};
+
+static const struct vmx_ctl_want proc2_want[] = {
+	{ PROC2_ENABLE_EPT, "enable EPT", 1 },
+	{ PROC2_ENABLE_VPID, "enable VPID", 0 },
+	{ PROC2_ENABLE_RDTSCP, "enable RDTSCP", 0 },
+	{ PROC2_ENABLE_INVPCID, "enable INVPCID", 0 },
+};
+
+static const struct vmx_ctl_want exit_want[] = {
+	{ EXIT_HOST_ADDRESS_SPACE_SIZE, "host address-space size", 1 },
+	{ EXIT_SAVE_IA32_EFER, "save IA32_EFER", 1 },
+	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER", 1 },
+	{ EXIT_SAVE_PREEMPTION_TIMER, "save VMX-preemption timer value", 0 },
+};
+
+static const struct vmx_ctl_want entry_want[] = {
+	{ ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest", 1 },
+	{ ENTRY_LOAD_IA32_EFER, "load IA32_EFER", 1 },
+};
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static enum hv_status compute_one(const char *field, uint64_t cap, const struct vmx_ctl_want *w, size_t n,
+				  uint32_t *out, char *why, size_t why_len)
+{
+	const char *missing = "";
+
+	if (vmx_ctl_compute(cap, w, n, out, &missing) == 0)
+		return HV_OK;
+	hv_snprintf(why, why_len, "%s control \"%s\" is not supported by this CPU", field, missing);
+	return HV_E_CONTROLS;
+}
+
+static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size_t why_len)
+{
+	enum hv_status s;
+
+	if ((s = compute_one("pin-based", c->pinbased, pin_want, N(pin_want), &pin_ctls, why, why_len)) ||
+	    (s = compute_one("processor-based", c->procbased, proc_want, N(proc_want), &proc_ctls, why, why_len)) ||
+	    (s = compute_one("secondary", c->procbased2, proc2_want, N(proc2_want), &proc2_ctls, why, why_len)) ||
+	    (s = compute_one("VM-exit", c->exit, exit_want, N(exit_want), &exit_ctls, why, why_len)) ||
+	    (s = compute_one("VM-entry", c->entry, entry_want, N(entry_want), &entry_ctls, why, why_len)))
+		return s;
+	/* The budget needs both halves: the timer, and saving its value so it spans exits. */
+	if (!(exit_ctls & (1u << EXIT_SAVE_PREEMPTION_TIMER)) || !(pin_ctls & (1u << PIN_PREEMPTION_TIMER))) {
+		pin_ctls &= ~(1u << PIN_PREEMPTION_TIMER);
+		exit_ctls &= ~(1u << EXIT_SAVE_PREEMPTION_TIMER);
+	}
+	/* Without TRUE controls, CR3-load/store exiting may be forced on (default1): harmless,
+	 * the dispatcher emulates MOV CR3. */
+	return HV_OK;
+}
+
+/* Bitmaps: every bit set, so every I/O port and every MSR access exits to the hypervisor, which
+ * emulates the guest's serial port and refuses the rest (§25.6.4, §25.6.9). */
+static uint64_t alloc_bitmap(uint8_t fill)
+{
+	uint64_t pa = pool_alloc_page();
+	uint8_t *p = (uint8_t *)pa;
+
+	if (pa)
+		for (unsigned i = 0; i < PAGE_SIZE; i++)
+			p[i] = fill;
+	return pa;
+}
+
+static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t msr)
+{
+	vmwrite(PIN_BASED_VM_EXEC_CONTROL, pin_ctls);
+	vmwrite(CPU_BASED_VM_EXEC_CONTROL, proc_ctls);
+	vmwrite(SECONDARY_VM_EXEC_CONTROL, proc2_ctls);
+	vmwrite(VM_EXIT_CONTROLS, exit_ctls);
+	vmwrite(VM_ENTRY_CONTROLS, entry_ctls);
+	vmwrite(EXCEPTION_BITMAP, 0);            /* guest exceptions go to the guest's own IDT */
+	vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmwrite(CR3_TARGET_COUNT, 0);
+	vmwrite(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmwrite(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmwrite(IO_BITMAP_A, io_a);
+	vmwrite(IO_BITMAP_B, io_b);
+	vmwrite(MSR_BITMAP, msr);
+	vmwrite(TSC_OFFSET, 0);
+	vmwrite(EPT_POINTER, vm->eptp);
+	if (proc2_ctls & (1u << PROC2_ENABLE_VPID))
+		vmwrite(VIRTUAL_PROCESSOR_ID, VPID_GUEST);
+	/* CR0/CR4 bits the guest may not change (the VMX fixed bits) are host-owned: the guest reads
+	 * the shadow, and a MOV that would change them exits (§25.6.6). */
+	uint64_t cr0_owned = vm->caps->cr0_fixed0 | ~vm->caps->cr0_fixed1;
+	uint64_t cr4_owned = vm->caps->cr4_fixed0 | ~vm->caps->cr4_fixed1;
+	vmwrite(CR0_GUEST_HOST_MASK, cr0_owned);
+	vmwrite(CR4_GUEST_HOST_MASK, cr4_owned);
+	vmwrite(CR0_READ_SHADOW, GUEST_CR0_AT_ENTRY);
+	vmwrite(CR4_READ_SHADOW, GUEST_CR4_AT_ENTRY);
+}
+
+static void write_host_state(struct vm *vm)
+{
+	struct desc_ptr gdtr, idtr;
+
+	sgdt(&gdtr);
+	sidt(&idtr);
+	vmwrite(HOST_CR0, read_cr0());
+	vmwrite(HOST_CR3, read_cr3());
+	vmwrite(HOST_CR4, read_cr4());
+	vmwrite(HOST_CS_SELECTOR, GDT_SEL_CODE64);
+	vmwrite(HOST_SS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_DS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_ES_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_FS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_GS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_TR_SELECTOR, GDT_SEL_TSS);  /* must be non-zero (§28.2.3) */
+	vmwrite(HOST_FS_BASE, 0);
+	vmwrite(HOST_GS_BASE, 0);
+	vmwrite(HOST_TR_BASE, tss_base());
+	vmwrite(HOST_GDTR_BASE, gdtr.base);
+	vmwrite(HOST_IDTR_BASE, idtr.base);
+	vmwrite(HOST_IA32_SYSENTER_CS, 0);
+	vmwrite(HOST_IA32_SYSENTER_ESP, 0);
+	vmwrite(HOST_IA32_SYSENTER_EIP, 0);
+	vmwrite(HOST_IA32_EFER, rdmsr(IA32_EFER));
+	vmwrite(HOST_RSP, vm->exit_stack_top);
+	vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
+}
+
+static void write_segment(uint64_t sel_f, uint64_t base_f, uint64_t limit_f, uint64_t ar_f, uint16_t sel,
+			  uint64_t base, uint32_t limit, uint32_t ar)
+{
+	vmwrite(sel_f, sel);
+	vmwrite(base_f, base);
+	vmwrite(limit_f, limit);
+	vmwrite(ar_f, ar);
+}
+
+static void write_guest_state(struct vm *vm)
+{
+	const struct vmx_caps *c = vm->caps;
+	uint64_t b = vm->mem_base;
+
+	/* §27.3.1.1: guest CR0/CR4 must meet the fixed bits; the shadows show the ABI's values. */
+	vmwrite(GUEST_CR0, (GUEST_CR0_AT_ENTRY | c->cr0_fixed0) & c->cr0_fixed1);
+	vmwrite(GUEST_CR3, b + GUEST_PML4_OFFSET);
+	vmwrite(GUEST_CR4, (GUEST_CR4_AT_ENTRY | c->cr4_fixed0) & c->cr4_fixed1);
+	vmwrite(GUEST_DR7, 0x400);               /* architectural reset value */
+	vmwrite(GUEST_IA32_DEBUGCTL, 0);
+	vmwrite(GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
+	vmwrite(GUEST_RSP, b + vm->mem_size);
+	vmwrite(GUEST_RIP, vm->entry_gpa);
+	vmwrite(GUEST_RFLAGS, 0x2);              /* bit 1 is reserved-1; IF = 0 */
+	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, GUEST_SEL_CODE64, 0,
+		      0xffffffff, AR_CODE64);
+	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      0xffffffff, AR_DATA);
+	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      0xffffffff, AR_DATA);
+	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, GUEST_SEL_DATA, 0,
+		      0xffffffff, AR_DATA);
+	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      0xffffffff, AR_DATA);
+	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      0xffffffff, AR_DATA);
+	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, GUEST_SEL_TSS,
+		      b + GUEST_TSS_OFFSET, GUEST_TSS_LIMIT, AR_TSS_BUSY);
+	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, 0, 0, 0,
+		      AR_UNUSABLE);
+	vmwrite(GUEST_GDTR_BASE, b + GUEST_GDT_OFFSET);
+	vmwrite(GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
+	vmwrite(GUEST_IDTR_BASE, 0);             /* no IDT: a guest exception ends in a triple fault */
+	vmwrite(GUEST_IDTR_LIMIT, 0);
+	vmwrite(GUEST_SYSENTER_CS, 0);
+	vmwrite(GUEST_SYSENTER_ESP, 0);
+	vmwrite(GUEST_SYSENTER_EIP, 0);
+	vmwrite(GUEST_ACTIVITY_STATE, 0);        /* active */
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmwrite(VMCS_LINK_POINTER, ~0ull);       /* no shadow VMCS (§27.3.1.5) */
+}
+
+/* The guest's time budget: the VMX-preemption timer counts down once every 2^X TSC ticks,
+ * X = IA32_VMX_MISC[4:0] (§26.5.1); it keeps counting across exits because its value is saved. */
+static uint32_t budget_timer_value(const struct vm *vm)
+{
+	unsigned rate = (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK);
+	uint64_t ticks = vm->bi->cfg.guest_budget_mtsc * 1000000ull;
+	uint64_t v = ticks >> rate;
+
+	return v > 0xffffffffull ? 0xffffffffu : (uint32_t)(v ? v : 1);
+}
+
+enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
+{
+	uint64_t io_a, io_b, msr, stack = 0;
+	enum hv_status s = compute_controls(vm->caps, why, why_len);
+
+	if (s != HV_OK)
+		return s;
+	vm->vmcs_pa = pool_alloc_page();
+	io_a = alloc_bitmap(0xff);
+	io_b = alloc_bitmap(0xff);
+	msr = alloc_bitmap(0xff);
+	for (int i = 0; i < EXIT_STACK_PAGES; i++)
+		stack = pool_alloc_page();   /* the pool hands out ascending pages */
+	if (!vm->vmcs_pa || !io_a || !io_b || !msr || !stack) {
+		hv_snprintf(why, why_len, "page pool exhausted while allocating the VMCS and bitmaps");
+		return HV_E_NOMEM;
+	}
+	vm->exit_stack_top = stack + PAGE_SIZE;
+	*(uint32_t *)vm->vmcs_pa = vm->caps->vmcs_revision;   /* §25.2: revision identifier */
+	if (vmclear(vm->vmcs_pa) != VMX_OK || vmptrld(vm->vmcs_pa) != VMX_OK) {
+		hv_snprintf(why, why_len, "VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed", (unsigned long long)vm->vmcs_pa);
+		return HV_E_VMLAUNCH;
+	}
+	write_controls(vm, io_a, io_b, msr);
+	write_host_state(vm);
+	write_guest_state(vm);
+	if (pin_ctls & (1u << PIN_PREEMPTION_TIMER)) {
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, budget_timer_value(vm));
+		hv_log("budget: %llu million TSC ticks (VMX-preemption timer 0x%x, rate 2^%u)",
+		       (unsigned long long)vm->bi->cfg.guest_budget_mtsc, budget_timer_value(vm),
+		       (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK));
+	} else {
+		hv_log("budget: none (this CPU has no VMX-preemption timer): a guest that never stops runs forever");
+	}
+	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
+	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,
+	       (proc2_ctls & (1u << PROC2_ENABLE_VPID)) ? "1" : "off");
+	return HV_OK;
+}
+
+/* For VM-entry failures: every guest-state field the entry checks (§27.3.1). */
+void vmcs_dump_guest_state(void)
+{
+	static const struct { uint32_t field; const char *name; } f[] = {
+		{ GUEST_CR0, "cr0" }, { GUEST_CR3, "cr3" }, { GUEST_CR4, "cr4" }, { GUEST_DR7, "dr7" },
+		{ GUEST_RIP, "rip" }, { GUEST_RSP, "rsp" }, { GUEST_RFLAGS, "rflags" },
+		{ GUEST_IA32_EFER, "efer" }, { GUEST_CS_SELECTOR, "cs" }, { GUEST_CS_BASE, "cs.base" },
+		{ GUEST_CS_LIMIT, "cs.limit" }, { GUEST_CS_AR_BYTES, "cs.ar" }, { GUEST_SS_SELECTOR, "ss" },
+		{ GUEST_SS_AR_BYTES, "ss.ar" }, { GUEST_DS_SELECTOR, "ds" }, { GUEST_DS_AR_BYTES, "ds.ar" },
+		{ GUEST_ES_AR_BYTES, "es.ar" }, { GUEST_FS_AR_BYTES, "fs.ar" }, { GUEST_GS_AR_BYTES, "gs.ar" },
+		{ GUEST_TR_SELECTOR, "tr" }, { GUEST_TR_BASE, "tr.base" }, { GUEST_TR_LIMIT, "tr.limit" },
+		{ GUEST_TR_AR_BYTES, "tr.ar" }, { GUEST_LDTR_AR_BYTES, "ldtr.ar" },
+		{ GUEST_GDTR_BASE, "gdtr.base" }, { GUEST_GDTR_LIMIT, "gdtr.limit" },
+		{ GUEST_IDTR_BASE, "idtr.base" }, { GUEST_IDTR_LIMIT, "idtr.limit" },
+		{ GUEST_ACTIVITY_STATE, "activity" }, { GUEST_INTERRUPTIBILITY_INFO, "interruptibility" },
+		{ GUEST_PENDING_DBG_EXCEPTIONS, "pending_dbg" }, { VMCS_LINK_POINTER, "vmcs_link" },
+		{ VM_ENTRY_CONTROLS, "entry_ctls" }, { VM_EXIT_CONTROLS, "exit_ctls" },
+	};
+	char line[LOG_LINE_MAX];
+	int n = 0;
+
+	for (unsigned i = 0; i < N(f); i++) {
+		uint64_t v = 0;
+		vmx_raw_vmread(f[i].field, &v);
+		n += hv_snprintf(line + n, sizeof(line) - (size_t)n, " %s=0x%llx", f[i].name, (unsigned long long)v);
+		if (n > 150 || i + 1 == N(f)) {
+			hv_log("guest-state:%s", line);
+			n = 0;
+		}
+	}
+}

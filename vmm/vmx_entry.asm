@@ -1,0 +1,113 @@
+; VM entry and exit (SDM Vol. 3C §28.5 "Loading Host State", §27 "VM Entries").
+; vmx_launch(regs): load the guest's general-purpose registers and VMLAUNCH; returns RFLAGS only
+;   if VMLAUNCH failed (CF = VMfailInvalid, ZF = VMfailValid).
+; vmx_exit_entry: HOST_RIP. Saves the guest registers as struct guest_regs (vmm/vm.h) on the
+;   exit stack (HOST_RSP), calls vmx_exit_dispatch(regs), restores them and VMRESUMEs.
+bits 64
+default rel
+section .text
+
+extern vmx_exit_dispatch
+extern vmx_resume_failed
+global vmx_launch
+global vmx_exit_entry
+
+; struct guest_regs offsets: SDM register numbers * 8.
+%define R_RAX 0
+%define R_RCX 8
+%define R_RDX 16
+%define R_RBX 24
+%define R_RBP 40
+%define R_RSI 48
+%define R_RDI 56
+%define R_R8  64
+%define R_R9  72
+%define R_R10 80
+%define R_R11 88
+%define R_R12 96
+%define R_R13 104
+%define R_R14 112
+%define R_R15 120
+
+vmx_launch:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rax, [rdi + R_RAX]
+	mov rcx, [rdi + R_RCX]
+	mov rdx, [rdi + R_RDX]
+	mov rbx, [rdi + R_RBX]
+	mov rbp, [rdi + R_RBP]
+	mov rsi, [rdi + R_RSI]
+	mov r8,  [rdi + R_R8]
+	mov r9,  [rdi + R_R9]
+	mov r10, [rdi + R_R10]
+	mov r11, [rdi + R_R11]
+	mov r12, [rdi + R_R12]
+	mov r13, [rdi + R_R13]
+	mov r14, [rdi + R_R14]
+	mov r15, [rdi + R_R15]
+	mov rdi, [rdi + R_RDI]
+	vmlaunch
+	; Only reached when VMLAUNCH failed.
+	pushfq
+	pop rax
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
+
+vmx_exit_entry:
+	; The CPU loaded HOST_RSP: the top of the exit stack, 16-byte aligned.
+	push r15
+	push r14
+	push r13
+	push r12
+	push r11
+	push r10
+	push r9
+	push r8
+	push rdi
+	push rsi
+	push rbp
+	push 0                  ; RSP slot (guest RSP is in the VMCS)
+	push rbx
+	push rdx
+	push rcx
+	push rax
+	mov rdi, rsp            ; struct guest_regs *
+	call vmx_exit_dispatch  ; 16 pushes keep RSP 16-byte aligned for the call
+	pop rax
+	pop rcx
+	pop rdx
+	pop rbx
+	add rsp, 8
+	pop rbp
+	pop rsi
+	pop rdi
+	pop r8
+	pop r9
+	pop r10
+	pop r11
+	pop r12
+	pop r13
+	pop r14
+	pop r15
+	vmresume
+	; Only reached when VMRESUME failed.
+	pushfq
+	pop rdi
+	and rsp, -16
+	call vmx_resume_failed  ; does not return
+.hang:
+	cli
+	hlt
+	jmp .hang
+
+section .note.GNU-stack noalloc noexec nowrite progbits
