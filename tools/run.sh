@@ -33,6 +33,16 @@ run_qemu() {
 	exec "$ROOT/run-qemu.sh" "$@" --image "$IMAGE" --timeout "$TIMEOUT" --log "$RUNDIR/serial.log"
 }
 
+# stop_bochs PID: stop run-bochs.sh (its own process group) and its `timeout bochs` child, which
+# `timeout` puts in a process group of its own.
+stop_bochs() {
+	local c
+	for c in $(pgrep -P "$1" 2>/dev/null); do
+		kill -TERM -- "-$c" 2>/dev/null || kill -TERM "$c" 2>/dev/null || true
+	done
+	kill -TERM -- "-$1" 2>/dev/null || true
+}
+
 run_bochs() {
 	local disk=$RUNDIR/disk.img serial=$RUNDIR/serial.log pid tailpid status rc
 	command -v bochs >/dev/null || die "bochs not found: run 'make deps' (Debian: sudo apt install bochs bochsbios vgabios)"
@@ -42,7 +52,7 @@ run_bochs() {
 	# Own process group, so that Ctrl-C here can stop Bochs and its timeout wrapper together.
 	setsid "$ROOT/tests/boot/run-bochs.sh" "$MODEL" "$disk" "$serial" "$TIMEOUT" > "$RUNDIR/bochs.status" 2>&1 &
 	pid=$!
-	trap 'kill -TERM -- -'"$pid"' 2>/dev/null; say "interrupted"; exit 130' INT TERM
+	trap 'stop_bochs '"$pid"'; say "interrupted"; exit 130' INT TERM
 	tail -n +1 -F --pid="$pid" "$serial" 2>/dev/null &
 	tailpid=$!
 	wait "$pid" || true
