@@ -1,0 +1,7 @@
+# mk/tests_exit.mk - host unit tests of the exit-information decoders, exit-reason names, VMCS
+# encodings, hypercall ABI (C against NASM), guest-image validation and vmx_ctl_compute.
+
+HOST_TESTS += test_exit_decoders
+test_exit_decoders_SRCS := tests/host/test_exit_decoders.c tests/host/ref_tsv.c tests/host/ref_tsv.h \
+                           vmm/exit_qual_io.h vmm/exit_qual_cr.h vmm/interruption_info.h
+
