@@ -1,5 +1,6 @@
 """Boot tests for the USB image (build/minihv-usb.img, from `make usb`, part of `make all`): the very
-disk a user writes to a stick, booted as is under Bochs (VT-x: VMXON, capability report, end OK) and
+disk a user writes to a stick, booted as is under Bochs (VT-x: VMXON, capability report, the guest's
+"done", end OK) and
 under QEMU TCG (no VT-x: the clean refusal). A third case checks the documented gdb workflow: boot
 with ./run-qemu.sh --tcg --gdb, attach gdb with tools/gdb/minihv.gdb, load the symbols at the image
 base printed by an earlier boot's banner, and hit hardware breakpoints on hv_main and vmx_probe."""
@@ -101,6 +102,7 @@ CASES = [
             r"^\[hv\] cap: vmcs_revision=0x2b vmcs_size=4096 true_controls=yes ",
             r"^\[hv\] cap: ept=yes walk4=yes wb=yes 2m=yes 1g=yes ad=yes exec_only=yes ",
             r"^\[hv\] cap: vpid=yes unrestricted_guest=yes ",
+            r"^\[hv\] guest: done exit_code=0$",     # \EFI\BOOT\GUEST.BIN from the image, or the built-in guest
             r"^\[hv\] vmxoff: ok$",
             r"^\[hv\] end: status=OK code=0$",
             r"^\[hv\] poweroff: shutdown$",
