@@ -5,3 +5,8 @@ HOST_TESTS += test_exit_decoders
 test_exit_decoders_SRCS := tests/host/test_exit_decoders.c tests/host/ref_tsv.c tests/host/ref_tsv.h \
                            vmm/exit_qual_io.h vmm/exit_qual_cr.h vmm/interruption_info.h
 
+HOST_TESTS += test_exit_reasons
+test_exit_reasons_SRCS := tests/host/test_exit_reasons.c tests/host/ref_tsv.c vmm/exit_reasons.c \
+                          tests/host/ref_tsv.h vmm/exit_reasons.h vmm/vmcs_fields.h vmm/hypercall.h \
+                          guest/abi.inc
+

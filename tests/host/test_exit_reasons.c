@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/host/test_exit_reasons.c - names and numbers the hypervisor shares
+ * with the outside world:
+ *
+ *   vmm/exit_reasons.c    exit_reason_name / exit_reason_sdm_name for 0..85 (exit_reasons.tsv)
+ *   vmm/exit_reasons.h    every "EXIT_REASON_<NAME> = <n>" in the header text (exit_reasons.tsv)
+ *   vmm/vmcs_fields.h     every "#define NAME 0x...." in the header text (vmcs_fields.tsv)
+ *   vmm/hypercall.h       hypercall numbers, permission/policy bits and error codes
+ *                         (compiled in) against the %define lines of guest/abi.inc
+ *
+ * Tables come from $HV_REFERENCE_DIR or ../shared/reference/vmx; sources from
+ * $HV_SOURCE_DIR or "." (the repository root, where tests run).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tests/host/ref_tsv.h"
+#include "vmm/exit_reasons.h"
+#include "vmm/hypercall.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct ref_tsv *table(const char *name)
+{
+	struct ref_tsv *t = ref_tsv_open(name);
+
+	if (!t)
+		fail_msg("cannot open %s/%s (set HV_REFERENCE_DIR)", ref_tsv_dir(), name);
+	return t;
+}
+
+static FILE *source(const char *rel)
+{
+	const char *dir = getenv("HV_SOURCE_DIR");
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : ".", rel);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s (run from the repository root or set HV_SOURCE_DIR)", path);
+	return f;
+}
+
+static uint64_t number(const char *s, const char *what)
+{
+	uint64_t v;
+
+	if (!s || !ref_tsv_parse_u64(s, &v))
+		fail_msg("%s: not a number: \"%s\"", what, s ? s : "(missing)");
+	return v;
+}
+
+/* ------------------------------------------------------------------ exit reasons */
+
+static void test_exit_reason_names(void **state)
+{
+	struct ref_tsv *t = table("exit_reasons.tsv");
+	size_t rows = ref_tsv_rows(t);
+
+	(void)state;
+	assert_int_equal(rows, EXIT_REASON_COUNT);
+	for (size_t r = 0; r < rows; r++) {
+		uint64_t n = number(ref_tsv_get(t, r, "number"), "exit_reasons.tsv number");
+		const char *name = ref_tsv_get(t, r, "name"), *sdm = ref_tsv_get(t, r, "sdm_name");
+
+		assert_int_equal(n, r);
+		if (strcmp(exit_reason_name((uint32_t)n), name))
+			fail_msg("exit_reason_name(%u) = \"%s\", table says \"%s\"", (unsigned)n,
+				 exit_reason_name((uint32_t)n), name);
+		if (strcmp(exit_reason_sdm_name((uint32_t)n), sdm))
+			fail_msg("exit_reason_sdm_name(%u) = \"%s\", table says \"%s\"", (unsigned)n,
+				 exit_reason_sdm_name((uint32_t)n), sdm);
+	}
+	ref_tsv_close(t);
+}
+
+static void test_exit_reason_unknown(void **state)
+{
+	static const uint32_t beyond[] = { EXIT_REASON_COUNT, 86, 87, 100, 255, 0xffff, 0x10000,
+					   EXIT_REASON_ENTRY_FAILURE | 33, 0xffffffffu };
+
+	(void)state;
+	assert_int_equal(EXIT_REASON_COUNT, 86);
+	for (size_t i = 0; i < ARRAY_SIZE(beyond); i++) {
+		assert_string_equal(exit_reason_name(beyond[i]), "UNKNOWN");
+		assert_string_equal(exit_reason_sdm_name(beyond[i]), "unknown exit reason");
+	}
+	/* the basic reason is what callers pass: a VM-entry failure masks down to a name */
+	assert_string_equal(exit_reason_name((EXIT_REASON_ENTRY_FAILURE | 33) & EXIT_REASON_BASIC_MASK),
+			    "INVALID_GUEST_STATE");
+}
+
+/* Every "EXIT_REASON_<NAME> = <n>," in the header: the table's number for NAME. */
+static void test_exit_reason_enum(void **state)
+{
+	struct ref_tsv *t = table("exit_reasons.tsv");
+	FILE *f = source("vmm/exit_reasons.h");
+	char line[512], name[128];
+	unsigned long n;
+	size_t checked = 0;
+
+	(void)state;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " EXIT_REASON_%127[A-Za-z0-9_] = %lu", name, &n) != 2)
+			continue;
+		long r = ref_tsv_find(t, "name", name, 0);
+
+		if (r < 0)
+			fail_msg("vmm/exit_reasons.h: EXIT_REASON_%s = %lu has no row in exit_reasons.tsv", name, n);
+		if (number(ref_tsv_get(t, (size_t)r, "number"), name) != n)
+			fail_msg("vmm/exit_reasons.h: EXIT_REASON_%s = %lu, exit_reasons.tsv says %s", name, n,
+				 ref_tsv_get(t, (size_t)r, "number"));
+		assert_string_equal(exit_reason_name((uint32_t)n), name);
+		checked++;
+	}
+	fclose(f);
+	ref_tsv_close(t);
+	/* the scan saw the enum (20 constants when this test was written) */
+	assert_true(checked >= 20);
+	/* and the compiler agrees with the text the scan read */
+	assert_int_equal(EXIT_REASON_EPT_VIOLATION, 48);
+	assert_int_equal(EXIT_REASON_IO_INSTRUCTION, 30);
+	assert_int_equal(EXIT_REASON_XSETBV, 55);
+}
+
+/* ------------------------------------------------------------------ VMCS encodings */
+
+/* Every "#define NAME 0x...." in vmm/vmcs_fields.h is a row of vmcs_fields.tsv. */
+static void test_vmcs_fields(void **state)
+{
+	struct ref_tsv *t = table("vmcs_fields.tsv");
+	FILE *f = source("vmm/vmcs_fields.h");
+	char line[512], name[128], value[32];
+	size_t checked = 0;
+
+	(void)state;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " #define %127[A-Za-z0-9_] %31[0-9A-Fa-fx]", name, value) != 2 ||
+		    strncmp(value, "0x", 2))
+			continue;
+		uint64_t enc = number(value, name);
+		long r = ref_tsv_find(t, "name", name, 0);
+
+		if (r < 0)
+			fail_msg("vmm/vmcs_fields.h: %s = %s has no row in vmcs_fields.tsv", name, value);
+		uint64_t want = number(ref_tsv_get(t, (size_t)r, "encoding"), name);
+		if (enc != want)
+			fail_msg("vmm/vmcs_fields.h: %s = 0x%04llx, vmcs_fields.tsv says 0x%04llx", name,
+				 (unsigned long long)enc, (unsigned long long)want);
+		/* and the encoding names no other field */
+		for (size_t i = 0; i < ref_tsv_rows(t); i++)
+			if (number(ref_tsv_get(t, i, "encoding"), "encoding") == enc &&
+			    strcmp(ref_tsv_get(t, i, "name"), name))
+				fail_msg("vmm/vmcs_fields.h: %s = 0x%04llx, but the table names it %s", name,
+					 (unsigned long long)enc, ref_tsv_get(t, i, "name"));
+		checked++;
+	}
+	fclose(f);
+	ref_tsv_close(t);
+	assert_true(checked >= 100);   /* 112 when this test was written */
+}
+
+/* ------------------------------------------------------------------ hypercall ABI: C against NASM */
+
+struct abi_const {
+	const char *name;
+	long long value;
+};
+#define ABI(n) { #n, n }
+static const struct abi_const c_abi[] = {
+	ABI(HC_NOP), ABI(HC_PRINT), ABI(HC_DONE), ABI(HC_PROTECT), ABI(HC_EPT_MISCONFIG_DEMO),
+	ABI(HC_PERM_R), ABI(HC_PERM_W), ABI(HC_PERM_X), ABI(HC_FAULT_REGRANT), ABI(HC_FAULT_KEEP),
+	ABI(HC_E_UNKNOWN), ABI(HC_E_RANGE), ABI(HC_E_ALIGN), ABI(HC_E_LENGTH), ABI(HC_E_INVAL),
+	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM),
+};
+
+/* Every C constant has a %define of the same value in guest/abi.inc, and every
+ * HC_* %define there is a C constant. */
+static void test_hypercall_abi(void **state)
+{
+	FILE *f = source("guest/abi.inc");
+	char line[512], name[128], value[64], *end;
+	int found[ARRAY_SIZE(c_abi)] = { 0 };
+
+	(void)state;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %%define %127s %63s", name, value) != 2 || strncmp(name, "HC_", 3))
+			continue;
+		long long v = strtoll(value, &end, 0);
+		size_t i;
+
+		if (*end)
+			fail_msg("guest/abi.inc: %s = \"%s\" is not a number", name, value);
+		for (i = 0; i < ARRAY_SIZE(c_abi); i++)
+			if (!strcmp(c_abi[i].name, name))
+				break;
+		if (i == ARRAY_SIZE(c_abi))
+			fail_msg("guest/abi.inc: %s has no counterpart in vmm/hypercall.h (or this test)", name);
+		if (v != c_abi[i].value)
+			fail_msg("%s: guest/abi.inc says %lld, vmm/hypercall.h says %lld", name, v, c_abi[i].value);
+		found[i]++;
+	}
+	fclose(f);
+	for (size_t i = 0; i < ARRAY_SIZE(c_abi); i++)
+		if (found[i] != 1)
+			fail_msg("%s: %d %%define lines in guest/abi.inc, want 1", c_abi[i].name, found[i]);
+}
+
+/* The numbers are distinct: no two hypercalls or two errors collide. */
+static void test_hypercall_distinct(void **state)
+{
+	static const long long calls[] = { HC_NOP, HC_PRINT, HC_DONE, HC_PROTECT, HC_EPT_MISCONFIG_DEMO };
+	static const long long errors[] = { HC_E_UNKNOWN, HC_E_RANGE, HC_E_ALIGN, HC_E_LENGTH,
+					    HC_E_INVAL, HC_E_NOSPACE, HC_E_NOMEM };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
+		assert_int_equal(calls[i], (long long)i);
+	for (size_t i = 0; i < ARRAY_SIZE(errors); i++)
+		assert_int_equal(errors[i], -1 - (long long)i);
+	assert_int_equal(HC_PERM_R | HC_PERM_W | HC_PERM_X, 7);
+	assert_int_not_equal(HC_FAULT_REGRANT, HC_FAULT_KEEP);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_exit_reason_names),
+		cmocka_unit_test(test_exit_reason_unknown),
+		cmocka_unit_test(test_exit_reason_enum),
+		cmocka_unit_test(test_vmcs_fields),
+		cmocka_unit_test(test_hypercall_abi),
+		cmocka_unit_test(test_hypercall_distinct),
+	};
+
+	return cmocka_run_group_tests_name("exit_reasons", tests, NULL, NULL);
+}
