@@ -1,6 +1,8 @@
-"""Issue 3 boot tests: VMXON on every Bochs CPU model with VMX, the refusals on those without,
-and the refusal under QEMU TCG (no VMX). Expected capability values per model come from
-../shared/notes/test-bench.md (read by an independent probe on this bench)."""
+"""Boot tests for VMXON and the default guest on every Bochs CPU model with VMX (issues 3 and 5),
+the refusals on those without, and the refusal under QEMU TCG (no VMX). Expected capability
+values per model come from ../shared/notes/test-bench.md (read by an independent probe)."""
+import re
+
 from boot_tests import Case
 
 BANNER = r"^\[hv\] banner: minihv \d+\.\d+\.\d+ commit=[0-9a-f]{7,} image_base=0x[0-9a-f]+ image_size=0x[0-9a-f]+ serial=0x3f8$"
@@ -9,6 +11,56 @@ TAKEOVER = [
     r"^\[hv\] takeover: gdt=0x[0-9a-f]+ tss=0x[0-9a-f]+ tr=0x18 idt=0x[0-9a-f]+ cr3=0x[0-9a-f]+ identity=0x[0-9a-f]+ page=(1G|2M) tables=\d+$",
 ]
 END_OK = [r"^\[hv\] vmxoff: ok$", r"^\[hv\] end: status=OK code=0$", r"^\[hv\] poweroff: shutdown$"]
+
+HEX = r"0x[0-9a-f]+"
+# The default guest's story (guest/default.asm), with every decoded field exact. Guest memory is
+# at its preferred GPA 0x8000000; the pages it protects are at fixed offsets from there.
+DEFAULT_GUEST = [
+    r"^\[hv\] guest: default loaded: \d+ bytes at gpa=0x8010000 entry=0x8010020 memory=0x8000000\+0x400000$",
+    r"^\[hv\] ept: identity map gpa=0x8000000-0x83fffff rwx wb tables=3 4k=0x0 2m=0x400000 1g=0x0 eptp=%s$" % HEX,
+    r"^\[hv\] budget: 20000 million TSC ticks \(VMX-preemption timer %s, rate 2\^\d+\)$" % HEX,
+    r"^\[hv\] vmcs: pin=%s proc=%s proc2=%s exit=%s entry=%s eptp=%s vpid=1$" % ((HEX,) * 6),
+    r"^\[hv\] vmlaunch: guest=default rip=0x8010020$",
+    r"^\[guest\] hello from the default guest$",
+    r"^\[guest\] cpuid 0x40000000: vendor=MiniHVMiniHV max_leaf=0x40000001$",
+    r"^\[guest\] hello through HC_PRINT$",
+    r"^\[guest\] case 1: read of an unmapped page$",
+    r"^\[hv\] ept-violation rip=%s gpa=0x0000000008100000 gla=0x0000000008100000 access=r-- ept=--- translated qual=0x181$" % HEX,
+    r"^\[hv\] ept-policy: gpa=0x8100000 protected by the guest: re-granted rwx$",
+    r"^\[guest\] case 2: write to a read-only page$",
+    r"^\[hv\] ept-violation rip=%s gpa=0x0000000008101000 gla=0x0000000008101000 access=-w- ept=r-- translated qual=0x18a$" % HEX,
+    r"^\[hv\] ept-policy: gpa=0x8101000 protected by the guest: re-granted rwx$",
+    r"^\[guest\] case 3: instruction fetch from a non-executable page$",
+    r"^\[hv\] ept-violation rip=0x8102000 gpa=0x0000000008102000 gla=0x0000000008102000 access=--x ept=rw- translated qual=0x19c$",
+    r"^\[hv\] ept-policy: gpa=0x8102000 protected by the guest: re-granted rwx$",
+    r"^\[guest\] case 4: read through a guest page table in an unmapped page$",
+    r"^\[hv\] ept-violation rip=%s gpa=0x0000000008103000 gla=0x00000000c0000000 access=r-- ept=--- paging-structure qual=0x81$" % HEX,
+    r"^\[hv\] ept-policy: gpa=0x8103000 protected by the guest: re-granted rwx$",
+    r"^\[guest\] case 5: EPT misconfiguration$",
+    r"^\[hv\] ept-misconfig rip=%s gpa=0x0000000008105000 level=1 entry=0x0000000008105032 reason=write-without-read bits=0x3$" % HEX,
+    r"^\[hv\] ept-policy: gpa=0x8105000 misconfiguration planted by HC_EPT_MISCONFIG_DEMO: repaired rwx$",
+    r"^\[guest\] all cases done$",
+    r"^\[hv\] guest: done exit_code=0$",
+    r"^\[hv\] summary: guest=default exits=\d+ CPUID=1 VMCALL=7 IO_INSTRUCTION=\d+ EPT_VIOLATION=4 EPT_MISCONFIG=1$",
+]
+
+
+def check_summary_counts(lines):
+    """The summary counts every exit: one IO_INSTRUCTION per byte the guest wrote to its serial
+    port (every [guest] line but the HC_PRINT one, newline included), and exits = their sum."""
+    summary = [l for l in lines if l.startswith("[hv] summary: guest=default")]
+    if len(summary) != 1:
+        return "expected one summary line, got %d" % len(summary)
+    counts = dict(kv.split("=") for kv in summary[0].split()[2:])
+    serial = [l[len("[guest] "):] for l in lines
+              if l.startswith("[guest] ") and l != "[guest] hello through HC_PRINT"]
+    want_io = sum(len(l) + 1 for l in serial)
+    if int(counts["IO_INSTRUCTION"]) != want_io:
+        return "IO_INSTRUCTION=%s, but the guest wrote %d serial bytes" % (counts["IO_INSTRUCTION"], want_io)
+    total = sum(int(v) for k, v in counts.items() if k not in ("guest", "exits"))
+    if int(counts["exits"]) != total:
+        return "exits=%s but the per-reason counts add up to %d" % (counts["exits"], total)
+    return None
 
 # model: (vmcs revision, 2M, 1G, A/D, unrestricted guest, INVEPT types)
 VMX_MODELS = {
@@ -34,8 +86,9 @@ def vmx_case(model, rev, m2, g1, ad, ug):
             r"^\[hv\] cap: vmcs_revision=%s vmcs_size=4096 true_controls=yes " % rev,
             r"^\[hv\] cap: ept=yes walk4=yes wb=yes 2m=%s 1g=%s ad=%s exec_only=yes " % (m2, g1, ad),
             r"^\[hv\] cap: vpid=yes unrestricted_guest=%s preemption_timer=yes invept=single,all " % ug,
-        ] + END_OK,
-        forbid=[r"FATAL"],
+        ] + DEFAULT_GUEST + END_OK,
+        forbid=[r"FATAL", r"FAILED", r"ept-violation .*outside"],
+        check=check_summary_counts,
     )
 
 

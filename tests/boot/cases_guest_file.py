@@ -1,0 +1,40 @@
+"""Issue 5: a guest from the boot volume (\\EFI\\BOOT\\GUEST.BIN). A valid file runs; an empty,
+oversized, truncated or wrong-format file gets one clear line and the built-in default guest."""
+import os
+
+from boot_tests import Case, ROOT
+
+DEFAULT_BIN = os.path.join(ROOT, "build", "guest", "default.bin")
+FALLBACK = r"; running the built-in default guest instead$"
+DEFAULT_RUNS = [r"^\[hv\] guest: default loaded: ", r"^\[guest\] all cases done$", r"^\[hv\] end: status=OK code=0$"]
+
+
+def default_bytes():
+    return open(DEFAULT_BIN, "rb").read() if os.path.exists(DEFAULT_BIN) else b""
+
+
+def truncated():
+    return default_bytes()[:100]
+
+
+def case(name, content, expect):
+    return Case(name="guest-file-" + name, files={"GUEST.BIN": content}, expect=expect,
+                forbid=[r"FATAL"])
+
+
+CASES = [
+    case("valid", DEFAULT_BIN, [
+        r"^\[hv\] guest: GUEST.BIN loaded: \d+ bytes at gpa=0x8010000 entry=0x8010020 ",
+        r"^\[guest\] all cases done$", r"^\[hv\] summary: guest=GUEST.BIN ", r"^\[hv\] end: status=OK code=0$"]),
+    case("empty", b"", [
+        r"^\[hv\] guest: \\EFI\\BOOT\\GUEST.BIN rejected: file is empty" + FALLBACK] + DEFAULT_RUNS),
+    case("oversized", b"\0" * (1024 * 1024 + 1), [
+        r"^\[hv\] guest: \\EFI\\BOOT\\GUEST.BIN rejected: file is 1048577 bytes, more than the limit of 1048576"
+        + FALLBACK] + DEFAULT_RUNS),
+    case("truncated", truncated(), [
+        r"^\[hv\] guest: \\EFI\\BOOT\\GUEST.BIN rejected \(TRUNCATED\): truncated: header says \d+ bytes, "
+        r"file has 100" + FALLBACK] + DEFAULT_RUNS),
+    case("wrong-format", b"\x7fELF\x02\x01\x01" + b"\0" * 200, [
+        r"^\[hv\] guest: \\EFI\\BOOT\\GUEST.BIN rejected \(BAD_MAGIC\): no \"MHVGUEST\" magic: not a minihv "
+        r"guest image \(build it with guest/abi.inc\)" + FALLBACK] + DEFAULT_RUNS),
+]
