@@ -162,7 +162,7 @@ verdict_text() {
 }
 
 quote_cmd() {
-	local out= a
+	local out='' a
 	for a in "$@"; do
 		if [[ $a =~ ^[A-Za-z0-9_./,:=+@%-]+$ ]]; then out+=" $a"; else out+=" $(printf '%q' "$a")"; fi
 	done
@@ -171,7 +171,7 @@ quote_cmd() {
 
 # ---------------------------------------------------------------- main
 main() {
-	local image= efi= tcg=0 dry=0 check=0 gdb=0 gdb_port=1234 log= memory=512 timeout_set=0
+	local image='' efi='' tcg=0 dry=0 check=0 gdb=0 gdb_port=1234 log='' memory=512 timeout_set=0
 	local -a files=() extra=()
 	OPT_OVMF_CODE=; OPT_OVMF_VARS=; TIMEOUT=120
 	while [ $# -gt 0 ]; do

@@ -35,6 +35,7 @@ run_qemu() {
 
 # stop_bochs PID: stop run-bochs.sh (its own process group) and its `timeout bochs` child, which
 # `timeout` puts in a process group of its own.
+# shellcheck disable=SC2317  # called from a trap
 stop_bochs() {
 	local c
 	for c in $(pgrep -P "$1" 2>/dev/null); do
