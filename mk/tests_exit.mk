@@ -10,3 +10,9 @@ test_exit_reasons_SRCS := tests/host/test_exit_reasons.c tests/host/ref_tsv.c vm
                           tests/host/ref_tsv.h vmm/exit_reasons.h vmm/vmcs_fields.h vmm/hypercall.h \
                           guest/abi.inc
 
+# The test also checks the real default guest, so it depends on it (not compiled: only .c are).
+HOST_TESTS += test_guest_image
+test_guest_image_SRCS := tests/host/test_guest_image.c vmm/guest_image.c vmm/fmt.c \
+                         vmm/guest_image.h vmm/fmt.h $(B)/guest/default.bin
+
+HOST_TESTS += test_vmx_ctl
