@@ -16,3 +16,4 @@ test_guest_image_SRCS := tests/host/test_guest_image.c vmm/guest_image.c vmm/fmt
                          vmm/guest_image.h vmm/fmt.h $(B)/guest/default.bin
 
 HOST_TESTS += test_vmx_ctl
+test_vmx_ctl_SRCS := tests/host/test_vmx_ctl.c vmm/vmx_controls.c vmm/vmx_controls.h
