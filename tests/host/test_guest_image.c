@@ -182,7 +182,8 @@ static void test_too_small(void **state)
 
 		assert_non_null(file);
 		memcpy(file, buf, n);
-		snprintf(want, sizeof(want), "file is %llu bytes, shorter than the 32-byte header", (unsigned long long)n);
+		snprintf(want, sizeof(want), "file is %llu bytes, shorter than the 32-byte header",
+			 (unsigned long long)n);
 		snprintf(what, sizeof(what), "%llu bytes", (unsigned long long)n);
 		expect(what, check(file, n, MAX, &h, why, sizeof(why)), why, GUEST_IMAGE_TOO_SMALL, "TOO_SMALL", want);
 		free(file);

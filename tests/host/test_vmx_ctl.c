@@ -192,8 +192,8 @@ static void test_model(void **state)
 		int ref = model(must, may, w, n, &want, &want_missing);
 
 		if (ret != ref || got != want || got_missing != want_missing)
-			fail_msg("cap 0x%08x/0x%08x, %zu wants: ret %d value 0x%08x missing %s; model %d 0x%08x %s", may,
-				 must, n, ret, got, got_missing ? got_missing : "-", ref, want,
+			fail_msg("cap 0x%08x/0x%08x, %zu wants: ret %d value 0x%08x missing %s; model %d 0x%08x %s",
+				 may, must, n, ret, got, got_missing ? got_missing : "-", ref, want,
 				 want_missing ? want_missing : "-");
 		if (ret == 0) {
 			assert_int_equal(got & must, must);   /* must-be-1 all set */
