@@ -20,7 +20,7 @@ run_tap() {
   mkdir -p "$(dirname "$out")"
   "$@" > "$out" 2>&1
   local rc=$?
-  grep -E '^(not )?ok\b' "$out" | sed "s|^\(not ok\|ok\)\( [0-9]*\)\?|\1 $name:|" >> "$RESULTS"
+  grep -E "^(not )?ok\b" "$out" | sed -E "s#^(not ok|ok)( [0-9]+)?( -)?#\1 $name:#" >> "$RESULTS"
   if [ $rc -eq 0 ]; then
     echo "ok $name: exit status 0" >> "$RESULTS"
   else

@@ -25,7 +25,8 @@ static int fail(int err, char *why, size_t why_len, const char *fmt, unsigned lo
 int guest_image_check(const uint8_t *d, uint64_t size, uint64_t max, struct guest_header *h, char *why,
 		      size_t why_len)
 {
-	why[0] = '\0';
+	if (why_len)
+		why[0] = '\0';
 	if (size == 0)
 		return fail(GUEST_IMAGE_EMPTY, why, why_len, "file is empty", 0, 0);
 	if (size > max)
@@ -51,7 +52,7 @@ int guest_image_check(const uint8_t *d, uint64_t size, uint64_t max, struct gues
 		return fail(GUEST_IMAGE_BAD_VERSION, why, why_len, "format version %llu, expected %llu", h->version,
 			    GUEST_FORMAT_VERSION);
 	if (h->header_size != sizeof(*h) || h->flags || h->reserved)
-		return fail(GUEST_IMAGE_BAD_HEADER, why, why_len, "header_size %llu (expected %llu) or non-zero flags",
+		return fail(GUEST_IMAGE_BAD_HEADER, why, why_len, "header_size %llu (expected %llu) or non-zero flags/reserved",
 			    h->header_size, sizeof(*h));
 	if (h->image_size > size)
 		return fail(GUEST_IMAGE_TRUNCATED, why, why_len, "truncated: header says %llu bytes, file has %llu",
