@@ -25,44 +25,14 @@
 
 static uint32_t pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls;
 
-static const struct vmx_ctl_want pin_want[] = {
-	{ PIN_PREEMPTION_TIMER, "VMX-preemption timer", 0 },
-};
-
-static const struct vmx_ctl_want proc_want[] = {
-	{ PROC_HLT_EXITING, "HLT exiting", 1 },
-	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
-	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
-	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "activate secondary controls", 1 },
-};
-
-static const struct vmx_ctl_want proc2_want[] = {
-	{ PROC2_ENABLE_EPT, "enable EPT", 1 },
-	{ PROC2_ENABLE_VPID, "enable VPID", 0 },
-	{ PROC2_ENABLE_RDTSCP, "enable RDTSCP", 0 },
-	{ PROC2_ENABLE_INVPCID, "enable INVPCID", 0 },
-};
-
-static const struct vmx_ctl_want exit_want[] = {
-	{ EXIT_HOST_ADDRESS_SPACE_SIZE, "host address-space size", 1 },
-	{ EXIT_SAVE_IA32_EFER, "save IA32_EFER", 1 },
-	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER", 1 },
-	{ EXIT_SAVE_PREEMPTION_TIMER, "save VMX-preemption timer value", 0 },
-};
-
-static const struct vmx_ctl_want entry_want[] = {
-	{ ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest", 1 },
-	{ ENTRY_LOAD_IA32_EFER, "load IA32_EFER", 1 },
-};
-
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-static enum hv_status compute_one(const char *field, uint64_t cap, const struct vmx_ctl_want *w, size_t n,
-				  uint32_t *out, char *why, size_t why_len)
+static enum hv_status compute_one(const char *field, uint64_t cap, const struct vmx_ctl_wants *w, uint32_t *out,
+				  char *why, size_t why_len)
 {
 	const char *missing = "";
 
-	if (vmx_ctl_compute(cap, w, n, out, &missing) == 0)
+	if (vmx_ctl_compute(cap, w->want, w->n, out, &missing) == 0)
 		return HV_OK;
 	hv_snprintf(why, why_len, "%s control \"%s\" is not supported by this CPU", field, missing);
 	return HV_E_CONTROLS;
@@ -72,11 +42,11 @@ static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size
 {
 	enum hv_status s;
 
-	if ((s = compute_one("pin-based", c->pinbased, pin_want, N(pin_want), &pin_ctls, why, why_len)) ||
-	    (s = compute_one("processor-based", c->procbased, proc_want, N(proc_want), &proc_ctls, why, why_len)) ||
-	    (s = compute_one("secondary", c->procbased2, proc2_want, N(proc2_want), &proc2_ctls, why, why_len)) ||
-	    (s = compute_one("VM-exit", c->exit, exit_want, N(exit_want), &exit_ctls, why, why_len)) ||
-	    (s = compute_one("VM-entry", c->entry, entry_want, N(entry_want), &entry_ctls, why, why_len)))
+	if ((s = compute_one("pin-based", c->pinbased, &vmx_pin_want, &pin_ctls, why, why_len)) ||
+	    (s = compute_one("processor-based", c->procbased, &vmx_proc_want, &proc_ctls, why, why_len)) ||
+	    (s = compute_one("secondary", c->procbased2, &vmx_proc2_want, &proc2_ctls, why, why_len)) ||
+	    (s = compute_one("VM-exit", c->exit, &vmx_exit_want, &exit_ctls, why, why_len)) ||
+	    (s = compute_one("VM-entry", c->entry, &vmx_entry_want, &entry_ctls, why, why_len)))
 		return s;
 	/* The budget needs both halves: the timer, and saving its value so it spans exits. */
 	if (!(exit_ctls & (1u << EXIT_SAVE_PREEMPTION_TIMER)) || !(pin_ctls & (1u << PIN_PREEMPTION_TIMER))) {

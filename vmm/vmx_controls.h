@@ -75,6 +75,14 @@ struct vmx_ctl_want {
  * 0-settings, high 32 = allowed 1-settings): every required-1 bit set, every wanted bit the CPU
  * allows set, no bit the CPU cannot set. Returns 0, or -1 with *missing = the name of a required
  * control the CPU lacks (and *value untouched). */
+struct vmx_ctl_wants {
+	const struct vmx_ctl_want *want;
+	size_t n;
+};
+
+/* The controls vmm/vmcs.c asks for, field by field. */
+extern const struct vmx_ctl_wants vmx_pin_want, vmx_proc_want, vmx_proc2_want, vmx_exit_want, vmx_entry_want;
+
 int vmx_ctl_compute(uint64_t cap, const struct vmx_ctl_want *want, size_t n, uint32_t *value,
 		    const char **missing);
 

@@ -22,35 +22,10 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CAP(allowed1, must1) (((uint64_t)(allowed1) << 32) | (uint32_t)(must1))
-#define WANT(a) a, ARRAY_SIZE(a)
+#define WANT(a) (&(const struct vmx_ctl_wants){ a, ARRAY_SIZE(a) })
+#define HV_WANT(w) (&(w))     /* the tables vmm/vmcs.c really uses */
 #define UNTOUCHED 0xdeadbeefu
 
-/* What vmm/vmcs.c asks for. */
-static const struct vmx_ctl_want pin_want[] = {
-	{ PIN_PREEMPTION_TIMER, "VMX-preemption timer", 0 },
-};
-static const struct vmx_ctl_want proc_want[] = {
-	{ PROC_HLT_EXITING, "HLT exiting", 1 },
-	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
-	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
-	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "activate secondary controls", 1 },
-};
-static const struct vmx_ctl_want proc2_want[] = {
-	{ PROC2_ENABLE_EPT, "enable EPT", 1 },
-	{ PROC2_ENABLE_VPID, "enable VPID", 0 },
-	{ PROC2_ENABLE_RDTSCP, "enable RDTSCP", 0 },
-	{ PROC2_ENABLE_INVPCID, "enable INVPCID", 0 },
-};
-static const struct vmx_ctl_want exit_want[] = {
-	{ EXIT_HOST_ADDRESS_SPACE_SIZE, "host address-space size", 1 },
-	{ EXIT_SAVE_IA32_EFER, "save IA32_EFER", 1 },
-	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER", 1 },
-	{ EXIT_SAVE_PREEMPTION_TIMER, "save VMX-preemption timer value", 0 },
-};
-static const struct vmx_ctl_want entry_want[] = {
-	{ ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest", 1 },
-	{ ENTRY_LOAD_IA32_EFER, "load IA32_EFER", 1 },
-};
 /* A real-mode-capable setup: EPT and unrestricted guest both required. */
 static const struct vmx_ctl_want proc2_ug_want[] = {
 	{ PROC2_ENABLE_EPT, "enable EPT", 1 },
@@ -77,8 +52,7 @@ static const struct vmx_ctl_want pin_must_want[] = {
 struct ctl_case {
 	const char *what;
 	uint64_t cap;
-	const struct vmx_ctl_want *want;
-	size_t n;
+	const struct vmx_ctl_wants *w;
 	int ret;
 	uint32_t value;          /* UNTOUCHED when the call fails */
 	const char *missing;     /* NULL when the call succeeds */
@@ -86,35 +60,35 @@ struct ctl_case {
 
 static const struct ctl_case cases[] = {
 	/* secondary controls, Bochs models (allowed-1 from test-bench.md, no must-be-1 bits) */
-	{ "skylake_x proc2", CAP(0x02177fff, 0), WANT(proc2_want), 0, 0x102a, NULL },
+	{ "skylake_x proc2", CAP(0x02177fff, 0), HV_WANT(vmx_proc2_want), 0, 0x102a, NULL },
 	{ "skylake_x proc2 + UG", CAP(0x02177fff, 0), WANT(proc2_ug_want), 0, 0xa2, NULL },
 	{ "sandy_bridge proc2 + UG", CAP(0x000000ff, 0), WANT(proc2_ug_want), 0, 0xa2, NULL },
-	{ "lynnfield proc2 (no INVPCID)", CAP(0x7f, 0), WANT(proc2_want), 0, 0x2a, NULL },
+	{ "lynnfield proc2 (no INVPCID)", CAP(0x7f, 0), HV_WANT(vmx_proc2_want), 0, 0x2a, NULL },
 	{ "lynnfield proc2 + UG", CAP(0x7f, 0), WANT(proc2_ug_want), -1, UNTOUCHED, "unrestricted guest" },
 	{ "lynnfield mixed", CAP(0x7f, 0), WANT(proc2_mixed_want), -1, UNTOUCHED, "unrestricted guest" },
-	{ "penryn proc2 (no EPT)", CAP(0x41, 0), WANT(proc2_want), -1, UNTOUCHED, "enable EPT" },
+	{ "penryn proc2 (no EPT)", CAP(0x41, 0), HV_WANT(vmx_proc2_want), -1, UNTOUCHED, "enable EPT" },
 	{ "penryn proc2 + UG", CAP(0x41, 0), WANT(proc2_ug_want), -1, UNTOUCHED, "enable EPT" },
 	{ "penryn mixed", CAP(0x41, 0), WANT(proc2_mixed_want), -1, UNTOUCHED, "unrestricted guest" },
 	{ "penryn proc2, EPT optional", CAP(0x41, 0), WANT(proc2_opt_want), 0, 0, NULL },
 	/* the other fields: must-be-1 bits kept, wanted bits added */
-	{ "pin", CAP(0x7f, 0x16), WANT(pin_want), 0, 0x56, NULL },
-	{ "pin, no preemption timer", CAP(0x3f, 0x16), WANT(pin_want), 0, 0x16, NULL },
+	{ "pin", CAP(0x7f, 0x16), HV_WANT(vmx_pin_want), 0, 0x56, NULL },
+	{ "pin, no preemption timer", CAP(0x3f, 0x16), HV_WANT(vmx_pin_want), 0, 0x16, NULL },
 	{ "pin, asking for a must-be-1 bit", CAP(0x3f, 0x16), WANT(pin_must_want), 0, 0x1e, NULL },
-	{ "proc", CAP(0xfff9fffe, 0x0401e172), WANT(proc_want), 0, 0x9601e1f2, NULL },
-	{ "proc, no secondary controls", CAP(0x7ff9fffe, 0x0401e172), WANT(proc_want), -1, UNTOUCHED,
+	{ "proc", CAP(0xfff9fffe, 0x0401e172), HV_WANT(vmx_proc_want), 0, 0x9601e1f2, NULL },
+	{ "proc, no secondary controls", CAP(0x7ff9fffe, 0x0401e172), HV_WANT(vmx_proc_want), -1, UNTOUCHED,
 	  "activate secondary controls" },
-	{ "proc, no HLT exiting", CAP(0xfff9ff7e, 0x0401e172), WANT(proc_want), -1, UNTOUCHED, "HLT exiting" },
-	{ "exit", CAP(0x01ffffff, 0x00036dff), WANT(exit_want), 0, 0x00736fff, NULL },
-	{ "exit, no timer save", CAP(0x01bfffff, 0x00036dff), WANT(exit_want), 0, 0x00336fff, NULL },
-	{ "exit, no EFER load", CAP(0x01dfffff, 0x00036dff), WANT(exit_want), -1, UNTOUCHED, "load IA32_EFER" },
-	{ "entry", CAP(0x0003ffff, 0x000011ff), WANT(entry_want), 0, 0x93ff, NULL },
-	{ "entry, no IA-32e", CAP(0x0003fdff, 0x000011ff), WANT(entry_want), -1, UNTOUCHED, "IA-32e mode guest" },
+	{ "proc, no HLT exiting", CAP(0xfff9ff7e, 0x0401e172), HV_WANT(vmx_proc_want), -1, UNTOUCHED, "HLT exiting" },
+	{ "exit", CAP(0x01ffffff, 0x00036dff), HV_WANT(vmx_exit_want), 0, 0x00736fff, NULL },
+	{ "exit, no timer save", CAP(0x01bfffff, 0x00036dff), HV_WANT(vmx_exit_want), 0, 0x00336fff, NULL },
+	{ "exit, no EFER load", CAP(0x01dfffff, 0x00036dff), HV_WANT(vmx_exit_want), -1, UNTOUCHED, "load IA32_EFER" },
+	{ "entry", CAP(0x0003ffff, 0x000011ff), HV_WANT(vmx_entry_want), 0, 0x93ff, NULL },
+	{ "entry, no IA-32e", CAP(0x0003fdff, 0x000011ff), HV_WANT(vmx_entry_want), -1, UNTOUCHED, "IA-32e mode guest" },
 	/* nothing wanted: exactly the must-be-1 bits, even all 32 */
 	{ "nothing wanted", CAP(0xffffffff, 0x16), NULL, 0, 0, 0x16, NULL },
 	{ "nothing wanted, nothing allowed", CAP(0, 0), NULL, 0, 0, 0, NULL },
-	{ "all must be 1", CAP(0xffffffff, 0xffffffff), WANT(proc2_want), 0, 0xffffffff, NULL },
+	{ "all must be 1", CAP(0xffffffff, 0xffffffff), HV_WANT(vmx_proc2_want), 0, 0xffffffff, NULL },
 	{ "nothing allowed", CAP(0, 0), WANT(proc2_opt_want), 0, 0, NULL },
-	{ "nothing allowed, EPT required", CAP(0, 0), WANT(proc2_want), -1, UNTOUCHED, "enable EPT" },
+	{ "nothing allowed, EPT required", CAP(0, 0), HV_WANT(vmx_proc2_want), -1, UNTOUCHED, "enable EPT" },
 };
 
 static void test_cases(void **state)
@@ -124,7 +98,7 @@ static void test_cases(void **state)
 		const struct ctl_case *c = &cases[i];
 		uint32_t value = UNTOUCHED;
 		const char *missing = NULL;
-		int ret = vmx_ctl_compute(c->cap, c->want, c->n, &value, &missing);
+		int ret = vmx_ctl_compute(c->cap, c->w->want, c->w->n, &value, &missing);
 
 		if (ret != c->ret || value != c->value)
 			fail_msg("%s: ret %d value 0x%08x, want %d 0x%08x", c->what, ret, value, c->ret, c->value);
