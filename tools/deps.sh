@@ -16,6 +16,7 @@ PKGS=(
   qemu-system-x86    # QEMU boots (nested KVM, TCG refusal path)
   mtools dosfstools fdisk  # FAT images and GPT disk images without root
   console-setup-linux      # Terminus PSF console fonts for the screen console
+  zlib1g-dev               # the screen-console test reads the .psf.gz fonts itself
 )
 
 missing=()

@@ -49,6 +49,8 @@ static const struct vmx_ctl_want pin_must_want[] = {
 	{ PIN_NMI_EXITING, "NMI exiting", 0 },
 };
 
+static const struct vmx_ctl_wants no_wants = { NULL, 0 };
+
 struct ctl_case {
 	const char *what;
 	uint64_t cap;
@@ -84,8 +86,8 @@ static const struct ctl_case cases[] = {
 	{ "entry", CAP(0x0003ffff, 0x000011ff), HV_WANT(vmx_entry_want), 0, 0x93ff, NULL },
 	{ "entry, no IA-32e", CAP(0x0003fdff, 0x000011ff), HV_WANT(vmx_entry_want), -1, UNTOUCHED, "IA-32e mode guest" },
 	/* nothing wanted: exactly the must-be-1 bits, even all 32 */
-	{ "nothing wanted", CAP(0xffffffff, 0x16), NULL, 0, 0, 0x16, NULL },
-	{ "nothing wanted, nothing allowed", CAP(0, 0), NULL, 0, 0, 0, NULL },
+	{ "nothing wanted", CAP(0xffffffff, 0x16), &no_wants, 0, 0x16, NULL },
+	{ "nothing wanted, nothing allowed", CAP(0, 0), &no_wants, 0, 0, NULL },
 	{ "all must be 1", CAP(0xffffffff, 0xffffffff), HV_WANT(vmx_proc2_want), 0, 0xffffffff, NULL },
 	{ "nothing allowed", CAP(0, 0), WANT(proc2_opt_want), 0, 0, NULL },
 	{ "nothing allowed, EPT required", CAP(0, 0), HV_WANT(vmx_proc2_want), -1, UNTOUCHED, "enable EPT" },
