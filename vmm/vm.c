@@ -1,7 +1,6 @@
 /* Running the guest: load it, set up its VMCS, VMLAUNCH. From then on the guest runs until an
  * exit handler ends it (vm_end), which never returns here. */
 #include "arch/x86_64/vmx_insn.h"
-#include "vmm/fmt.h"
 #include "vmm/hv.h"
 #include "vmm/log.h"
 #include "vmm/vm.h"
@@ -28,14 +27,7 @@ enum hv_status vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 	hv_log("vmlaunch: guest=%s rip=0x%llx", vm->guest_name, (unsigned long long)vm->entry_gpa);
 	rflags = vmx_launch(&vm->launch_regs);
 	/* Only reached when VMLAUNCH itself failed (VM-entry failures after the checks arrive as exits). */
-	enum vmx_result res = vmx_result_from_flags(rflags & 1, (rflags >> 6) & 1);
-	if (res == VMX_FAIL_VALID) {
-		uint32_t err = vmx_instruction_error();
-		hv_snprintf(why, sizeof(why), "VMLAUNCH failed: VM-instruction error %u (%s)", err,
-			    vmx_instruction_error_name(err));
-	} else {
-		hv_snprintf(why, sizeof(why), "VMLAUNCH failed: VMfailInvalid (no current VMCS)");
-	}
+	vmx_describe_entry_failure("VMLAUNCH", rflags, why, sizeof(why));
 	vmcs_dump_guest_state();
 	hv_fatal(HV_E_VMLAUNCH, why);
 }

@@ -366,17 +366,10 @@ static __attribute__((noreturn)) void end_entry_failure(uint32_t reason)
 
 void vmx_resume_failed(uint64_t rflags)
 {
-	enum vmx_result res = vmx_result_from_flags(rflags & 1, (rflags >> 6) & 1);
-	char what[160];
+	char why[120], what[160];
 
-	vmx_report_failure("VMRESUME", res, 0);
-	if (res == VMX_FAIL_VALID) {
-		uint32_t err = vmx_instruction_error();
-		hv_snprintf(what, sizeof(what), "ended: VMRESUME failed: VM-instruction error %u (%s)", err,
-			    vmx_instruction_error_name(err));
-	} else {
-		hv_snprintf(what, sizeof(what), "ended: VMRESUME failed: VMfailInvalid");
-	}
+	vmx_report_failure("VMRESUME", vmx_describe_entry_failure("VMRESUME", rflags, why, sizeof(why)), 0);
+	hv_snprintf(what, sizeof(what), "ended: %s", why);
 	vmcs_dump_guest_state();
 	vm_end(HV_E_VMLAUNCH, what);
 }

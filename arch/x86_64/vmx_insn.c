@@ -1,5 +1,6 @@
 /* VMX instructions other than the hot VMREAD/VMWRITE, and the failure reporter. */
 #include "arch/x86_64/vmx_insn.h"
+#include "vmm/fmt.h"
 #include "vmm/log.h"
 
 enum vmx_result vmx_report_failure(const char *insn, enum vmx_result r, uint64_t arg)
@@ -11,6 +12,20 @@ enum vmx_result vmx_report_failure(const char *insn, enum vmx_result r, uint64_t
 		uint32_t err = vmx_instruction_error();
 		hv_log("vmx: %s failed: VMfailValid error=%u (%s) arg=0x%llx", insn, err,
 		       vmx_instruction_error_name(err), (unsigned long long)arg);
+	}
+	return r;
+}
+
+enum vmx_result vmx_describe_entry_failure(const char *insn, uint64_t rflags, char *buf, size_t len)
+{
+	enum vmx_result r = vmx_result_from_flags(rflags & 1, (rflags >> 6) & 1);
+
+	if (r == VMX_FAIL_VALID) {
+		uint32_t err = vmx_instruction_error();
+		hv_snprintf(buf, len, "%s failed: VM-instruction error %u (%s)", insn, err,
+			    vmx_instruction_error_name(err));
+	} else {
+		hv_snprintf(buf, len, "%s failed: VMfailInvalid (no current VMCS)", insn);
 	}
 	return r;
 }

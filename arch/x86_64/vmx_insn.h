@@ -6,6 +6,7 @@
 #define ARCH_X86_64_VMX_INSN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum vmx_result { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
@@ -16,6 +17,9 @@ enum vmx_result { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
 const char *vmx_instruction_error_name(uint32_t err);
 /* Cold path: log "[hv] vmx: <insn> failed: VMfailValid error=N (name) ..." and return the result. */
 enum vmx_result vmx_report_failure(const char *insn, enum vmx_result r, uint64_t arg);
+/* "<insn> failed: VM-instruction error N (name)" or "<insn> failed: VMfailInvalid (no current VMCS)"
+ * for a VMLAUNCH/VMRESUME that fell through with these RFLAGS (CF, ZF). */
+enum vmx_result vmx_describe_entry_failure(const char *insn, uint64_t rflags, char *buf, size_t len);
 /* The VM-instruction error of the current VMCS (0 if it cannot be read). */
 uint32_t vmx_instruction_error(void);
 

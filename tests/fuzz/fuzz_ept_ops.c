@@ -67,19 +67,6 @@ static uint64_t pick_size(uint8_t cls, uint64_t v)
 	}
 }
 
-static int attr_err(const struct ept_caps *c, struct ept_attr a)
-{
-	if (!a.perm || (a.perm & ~15u) || ((a.perm & EPT_USER_EXEC) && !c->mode_based_exec))
-		return EPT_E_PERM;
-	if ((a.perm & EPT_WRITE) && !(a.perm & EPT_READ))
-		return EPT_E_WRITE_NO_READ;
-	if (!(a.perm & EPT_READ) && !c->exec_only)
-		return EPT_E_EXEC_ONLY;
-	if (a.memtype == 2 || a.memtype == 3 || a.memtype > 6)
-		return EPT_E_MEMTYPE;
-	return EPT_OK;
-}
-
 static void check_point(struct ept *e, struct ept_model *m, gpa_t g)
 {
 	char why[256];
@@ -134,7 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ept_snapshot_take(&e, &snap_a);
 		switch (op % 3) {
 		case 0:
-			want = attr_err(&caps, a);
+			want = model_attr_err(&caps, a);
 			if (!want && !(op & 8) && model_any_mapped(&m, gpa, len))
 				want = EPT_E_EXISTS;
 			got = ept_map(&e, gpa, hpa, len, a, (op & 8) ? EPT_MAP_REPLACE : 0, &fl);
@@ -144,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			got = ept_unmap(&e, gpa, len, &fl);
 			break;
 		default:
-			want = attr_err(&caps, a);
+			want = model_attr_err(&caps, a);
 			if (!want && !model_all_mapped(&m, gpa, len))
 				want = EPT_E_NOT_MAPPED;
 			got = ept_protect(&e, gpa, len, a, &fl);

@@ -440,3 +440,19 @@ void ept_snapshot_free(struct ept_snapshot *s)
 	free(s->words);
 	memset(s, 0, sizeof(*s));
 }
+
+/* The error the library must return, validation first (see docs/ept.md). */
+int model_attr_err(const struct ept_caps *c, struct ept_attr a)
+{
+	if (!a.perm || (a.perm & ~(unsigned)EPT_PERM_ALL))
+		return EPT_E_PERM;
+	if ((a.perm & EPT_USER_EXEC) && !c->mode_based_exec)
+		return EPT_E_PERM;
+	if ((a.perm & EPT_WRITE) && !(a.perm & EPT_READ))
+		return EPT_E_WRITE_NO_READ;
+	if (!(a.perm & EPT_READ) && !c->exec_only)
+		return EPT_E_EXEC_ONLY;
+	if (a.memtype == 2 || a.memtype == 3 || a.memtype > 6)
+		return EPT_E_MEMTYPE;
+	return EPT_OK;
+}

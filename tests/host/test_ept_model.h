@@ -28,6 +28,8 @@ struct ept_model {
 };
 
 void model_init(struct ept_model *m, const struct ept_caps *caps);
+/* The error map/protect must return for attributes a under caps c, validation first (docs/ept.md). */
+int model_attr_err(const struct ept_caps *c, struct ept_attr a);
 void model_fini(struct ept_model *m);
 void model_map(struct ept_model *m, gpa_t gpa, hpa_t hpa, uint64_t size, struct ept_attr a);
 void model_unmap(struct ept_model *m, gpa_t gpa, uint64_t size);

@@ -108,22 +108,6 @@ static struct ept_attr pick_attr(void)
 	return a;
 }
 
-/* The error the library must return, validation first (see docs/ept.md). */
-static int expect_attr_err(const struct ept_caps *c, struct ept_attr a)
-{
-	if (!a.perm || (a.perm & ~(unsigned)EPT_PERM_ALL))
-		return EPT_E_PERM;
-	if ((a.perm & EPT_USER_EXEC) && !c->mode_based_exec)
-		return EPT_E_PERM;
-	if ((a.perm & EPT_WRITE) && !(a.perm & EPT_READ))
-		return EPT_E_WRITE_NO_READ;
-	if (!(a.perm & EPT_READ) && !c->exec_only)
-		return EPT_E_EXEC_ONLY;
-	if (a.memtype == 2 || a.memtype == 3 || a.memtype > 6)
-		return EPT_E_MEMTYPE;
-	return EPT_OK;
-}
-
 struct prop {
 	struct ept_arena arena;
 	struct ept e;
@@ -225,13 +209,13 @@ static void one_step(struct prop *p, bool small)
 		hpa = rnd_below((256ull << 30) / K4) * K4;
 
 	if (kind < 50) {
-		want = expect_attr_err(&p->e.caps, a);
+		want = model_attr_err(&p->e.caps, a);
 		if (!want && !(flags & EPT_MAP_REPLACE) && model_any_mapped(&p->m, gpa, size))
 			want = EPT_E_EXISTS;
 	} else if (kind < 75) {
 		want = EPT_OK;
 	} else {
-		want = expect_attr_err(&p->e.caps, a);
+		want = model_attr_err(&p->e.caps, a);
 		if (!want && !model_all_mapped(&p->m, gpa, size))
 			want = EPT_E_NOT_MAPPED;
 	}
