@@ -13,17 +13,15 @@
 #define PTE_PS (1ull << 7)
 #define MIB2   (1ull << 21)
 
-/* Built-in guests: flat binaries from the guest/ sources, embedded by guest/builtin.asm. */
-extern const uint8_t builtin_guest_default[], builtin_guest_default_end[];
-
+/* Built-in guests: flat binaries from the guest/ sources, embedded by the build/guest/builtin.asm that
+ * mk/guest.mk generates from GUEST_NAMES. */
 struct builtin_guest {
 	const char *name;
 	const uint8_t *start, *end;
 };
 
-static const struct builtin_guest builtin_guests[] = {
-	{ "default", builtin_guest_default, builtin_guest_default_end },
-};
+extern const struct builtin_guest builtin_guests[];
+extern const uint64_t builtin_guest_count;
 
 static bool str_eq(const char *a, const char *b)
 {
@@ -34,7 +32,7 @@ static bool str_eq(const char *a, const char *b)
 
 static const struct builtin_guest *find_builtin(const char *name)
 {
-	for (unsigned i = 0; i < sizeof(builtin_guests) / sizeof(builtin_guests[0]); i++)
+	for (uint64_t i = 0; i < builtin_guest_count; i++)
 		if (str_eq(builtin_guests[i].name, name))
 			return &builtin_guests[i];
 	return 0;

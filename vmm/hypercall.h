@@ -14,10 +14,17 @@ enum hypercall {
 	                              present), RDX = HC_FAULT_* policy on a violation -> 0 */
 	HC_EPT_MISCONFIG_DEMO = 4, /* RDI = GPA of a page: make its EPT entry write-only (a misconfiguration)
 	                              until the guest touches it -> 0 */
+	HC_SET_RESUME = 5,         /* RDI = GPA (== GVA) in guest memory where the guest continues after a
+	                              refused EPT access (outside its memory, or a HC_FAULT_RESUME page);
+	                              0 = none: a refused access ends the guest -> 0 */
+	HC_BENCH_REFERENCE = 6,    /* -> 0; the following CPUID exits take the minimal reference path
+	                              (RIP advanced, nothing else) until an exit of another reason */
+	HC_WRITE = 7,              /* RDI = GPA of bytes, RSI = their count (<= HC_PRINT_MAX) -> the count;
+	                              prints them as one [guest] line */
 };
 
 enum { HC_PERM_R = 1, HC_PERM_W = 2, HC_PERM_X = 4 };
-enum { HC_FAULT_REGRANT = 0, HC_FAULT_KEEP = 1 };
+enum { HC_FAULT_REGRANT = 0, HC_FAULT_KEEP = 1, HC_FAULT_RESUME = 2 };
 
 #define HC_PRINT_MAX 200
 
@@ -25,10 +32,11 @@ enum hypercall_error {
 	HC_E_UNKNOWN = -1,         /* unknown hypercall number */
 	HC_E_RANGE = -2,           /* address outside the guest's memory */
 	HC_E_ALIGN = -3,           /* address not 4 KiB aligned */
-	HC_E_LENGTH = -4,          /* no NUL within HC_PRINT_MAX bytes (or past the end of memory) */
+	HC_E_LENGTH = -4,          /* no NUL within HC_PRINT_MAX bytes, or a length over HC_PRINT_MAX */
 	HC_E_INVAL = -5,           /* bad permission or policy bits (e.g. write without read) */
 	HC_E_NOSPACE = -6,         /* too many protected pages */
 	HC_E_NOMEM = -7,           /* no memory for EPT tables */
+	HC_E_NORESUME = -8,        /* HC_FAULT_RESUME without a resume address (HC_SET_RESUME first) */
 };
 
 struct vm;

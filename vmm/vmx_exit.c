@@ -221,7 +221,7 @@ static void handle_xsetbv(struct vm *vm, struct guest_regs *r)
 		inject_gp();
 		return;
 	}
-	__asm__ volatile("xsetbv" ::"c"(0), "a"((uint32_t)xcr0), "d"((uint32_t)(xcr0 >> 32)));
+	xsetbv(0, xcr0);
 	skip_instruction();
 }
 

@@ -29,6 +29,20 @@ OVMF=${OVMF_BOCHS:-/usr/share/ovmf/OVMF.fd}
 } > "$rc"
 echo c > "$cmds"
 mkdir -p "$dir"
+# At most BOCHS_SLOTS (default 2, one per core) Bochs instances machine-wide, whoever starts them
+# (the test runner, make bench, a developer's loop): wait for a free slot lock. The lock is
+# released when this script exits.
+slots=${BOCHS_SLOTS:-2}
+while :; do
+  got=
+  for ((i = 0; i < slots; i++)); do
+    exec 9>"/tmp/minihv-bochs-slot$i.lock"
+    if flock -n 9; then got=$i; break; fi
+    exec 9>&-
+  done
+  [ -n "$got" ] && break
+  sleep 1
+done
 # Bochs 2.7's rfb display gives up on every port when two instances start at the same instant
 # (it keeps the socket whose listen() failed); such a run never started, so try again.
 for attempt in 1 2 3 4 5 6; do

@@ -177,9 +177,11 @@ struct abi_const {
 #define ABI(n) { #n, n }
 static const struct abi_const c_abi[] = {
 	ABI(HC_NOP), ABI(HC_PRINT), ABI(HC_DONE), ABI(HC_PROTECT), ABI(HC_EPT_MISCONFIG_DEMO),
+	ABI(HC_SET_RESUME), ABI(HC_BENCH_REFERENCE), ABI(HC_WRITE),
 	ABI(HC_PERM_R), ABI(HC_PERM_W), ABI(HC_PERM_X), ABI(HC_FAULT_REGRANT), ABI(HC_FAULT_KEEP),
+	ABI(HC_FAULT_RESUME),
 	ABI(HC_E_UNKNOWN), ABI(HC_E_RANGE), ABI(HC_E_ALIGN), ABI(HC_E_LENGTH), ABI(HC_E_INVAL),
-	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM),
+	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM), ABI(HC_E_NORESUME),
 };
 
 /* Every C constant has a %define of the same value in guest/abi.inc, and every
@@ -217,9 +219,10 @@ static void test_hypercall_abi(void **state)
 /* The numbers are distinct: no two hypercalls or two errors collide. */
 static void test_hypercall_distinct(void **state)
 {
-	static const long long calls[] = { HC_NOP, HC_PRINT, HC_DONE, HC_PROTECT, HC_EPT_MISCONFIG_DEMO };
+	static const long long calls[] = { HC_NOP, HC_PRINT, HC_DONE, HC_PROTECT, HC_EPT_MISCONFIG_DEMO,
+					   HC_SET_RESUME, HC_BENCH_REFERENCE, HC_WRITE };
 	static const long long errors[] = { HC_E_UNKNOWN, HC_E_RANGE, HC_E_ALIGN, HC_E_LENGTH,
-					    HC_E_INVAL, HC_E_NOSPACE, HC_E_NOMEM };
+					    HC_E_INVAL, HC_E_NOSPACE, HC_E_NOMEM, HC_E_NORESUME };
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)
