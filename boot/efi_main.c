@@ -16,11 +16,6 @@ static struct boot_info boot_info;
 
 void switch_stack_and_call(UINT64 stack_top, void (*fn)(void *), void *arg);   /* arch/x86_64/stack.asm */
 
-static void uart_sink(const char *s, size_t n)
-{
-	uart_write(s, n);
-}
-
 /* The UEFI console gets the banner only: firmware consoles often mirror to COM1 themselves,
  * and the log must appear there once. */
 static void console_banner(const struct boot_info *bi)
@@ -104,7 +99,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	InitializeLib(image, systab);
 	uart_init(HV_SERIAL_PORT);
-	log_add_sink(uart_sink);
+	log_set_serial(uart_tx_room, uart_tx_byte);
 	uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
 	bi->image_base = (UINT64)li->ImageBase;
 	bi->image_size = li->ImageSize;

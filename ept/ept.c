@@ -819,6 +819,33 @@ int ept_translate(const struct ept *e, gpa_t gpa, struct ept_translation *out)
 	return EPT_OK;
 }
 
+static uint64_t visit(const struct ept *e, const uint64_t *t, int level, gpa_t base, ept_leaf_fn fn, void *ctx)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t v = t[i];
+		gpa_t gpa = base + (uint64_t)i * level_span(level);
+
+		if (!v)
+			continue;
+		if (is_leaf(level, v)) {
+			fn(ctx, gpa, level_span(level), v);
+			n++;
+		} else {
+			n += visit(e, entry_table(e, v), level - 1, gpa, fn, ctx);
+		}
+	}
+	return n;
+}
+
+uint64_t ept_for_each_leaf(const struct ept *e, ept_leaf_fn fn, void *ctx)
+{
+	if (!ept_ready(e) || !fn)
+		return 0;
+	return visit(e, tbl(e, e->root), 4, 0, fn, ctx);
+}
+
 void ept_get_stats(const struct ept *e, struct ept_stats *out)
 {
 	if (!e || !out)

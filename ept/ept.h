@@ -134,6 +134,11 @@ struct ept_translation {
 int ept_translate(const struct ept *e, gpa_t gpa, struct ept_translation *out);
 void ept_get_stats(const struct ept *e, struct ept_stats *out);
 
+/* Every non-zero leaf entry, in GPA order: fn(ctx, gpa, size of the page, raw entry). For audits
+ * ("does anything map outside the guest?"). Returns the number of leaves visited. */
+typedef void (*ept_leaf_fn)(void *ctx, gpa_t gpa, uint64_t size, uint64_t entry);
+uint64_t ept_for_each_leaf(const struct ept *e, ept_leaf_fn fn, void *ctx);
+
 /*
  * Debug/demo only: overwrite the existing leaf entry that maps gpa with a raw
  * value (e.g. write-only, or memory type 2) to provoke a real EPT

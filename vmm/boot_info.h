@@ -27,8 +27,15 @@ struct hv_config {
 	bool panic_poweroff;           /* on a hypervisor exception: power off instead of halting */
 	char guest_name[32];           /* "default" or a built-in test guest's name */
 	uint64_t guest_budget_mtsc;    /* guest time budget in millions of TSC ticks (docs/boot-options.md) */
-	uint32_t test_flags;           /* deliberate faults for tests (docs/boot-options.md) */
+	bool exit_log;                 /* log ept-violation/ept-policy lines (default on) */
+	uint32_t test_flags;           /* deliberate faults for tests: HV_TEST_* (docs/boot-options.md) */
 };
+
+/* test_flags bits: deliberate faults, so the tests can show how each failure is reported. */
+#define HV_TEST_BAD_GUEST_RFLAGS 1u    /* VMLAUNCH with RFLAGS bit 1 (reserved, must be 1) clear */
+#define HV_TEST_BAD_LINK_POINTER 2u    /* VMLAUNCH with an invalid VMCS link pointer */
+#define HV_TEST_BAD_CONTROL      4u    /* VMLAUNCH with CR3-target count 5 (at most 4, §26.2.1.1) */
+#define HV_TEST_LEAK_HV_ADDRESSES 8u   /* the guest gets R8 = image base, R9 = page pool at launch */
 
 struct boot_info {
 	uint64_t image_base;           /* where UEFI loaded BOOTX64.EFI (for gdb) */

@@ -18,7 +18,7 @@ void config_defaults(struct hv_config *cfg)
 	cfg->poweroff = HV_POWEROFF_SHUTDOWN;
 	cfg->guest_budget_mtsc = HV_DEFAULT_BUDGET_MTSC;
 	set_guest_name(cfg, "default", 7);
-	cfg->guest_budget_mtsc = HV_DEFAULT_BUDGET_MTSC;
+	cfg->exit_log = true;
 }
 
 const char *config_poweroff_name(enum hv_poweroff p)
@@ -77,6 +77,13 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 		if (!parse_u64(v, vn, &num) || num == 0 || num > 1000000000ull)
 			return -1;
 		cfg->guest_budget_mtsc = num;
+	} else if (span_eq(k, kn, "exit_log")) {
+		if (span_eq(v, vn, "on"))
+			cfg->exit_log = true;
+		else if (span_eq(v, vn, "off"))
+			cfg->exit_log = false;
+		else
+			return -1;
 	} else if (span_eq(k, kn, "test_flags")) {
 		if (!parse_u64(v, vn, &num) || num > 0xffffffffu)
 			return -1;

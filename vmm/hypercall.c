@@ -1,11 +1,13 @@
 /* Hypercalls (docs/guest-abi.md). Every argument is checked against the guest's own memory
  * before use: a bad argument gets an error code in RAX, never a hypervisor fault. */
 #include "vmm/hypercall.h"
+#include "arch/x86_64/vmx_insn.h"
 #include "ept/ept.h"
 #include "vmm/fmt.h"
 #include "vmm/log.h"
 #include "vmm/page_pool.h"
 #include "vmm/vm.h"
+#include "vmm/vmcs_fields.h"
 
 #define EPT_LEAF_WRITE_ONLY 0x2ull          /* W without R: a misconfiguration (§29.3.3.1) */
 #define EPT_LEAF_MEMTYPE_WB (6ull << 3)
@@ -53,10 +55,12 @@ static int64_t hc_protect(struct vm *vm, uint64_t gpa, uint64_t perm, uint64_t o
 
 	if (bad)
 		return bad;
-	if ((perm & ~7ull) || ((perm & HC_PERM_W) && !(perm & HC_PERM_R)) || on_fault > HC_FAULT_KEEP)
+	if ((perm & ~7ull) || ((perm & HC_PERM_W) && !(perm & HC_PERM_R)) || on_fault > HC_FAULT_RESUME)
 		return HC_E_INVAL;
 	if ((perm & 7) == HC_PERM_X && !vm->caps->ept_exec_only)
 		return HC_E_INVAL;
+	if (on_fault == HC_FAULT_RESUME && !vm->resume_rip)
+		return HC_E_NORESUME;
 	p = find_protected(vm, gpa);
 	if (!p) {
 		if (vm->nprotected == VM_MAX_PROTECTED)
@@ -113,10 +117,34 @@ static int64_t hc_print(struct vm *vm, uint64_t gpa)
 		n++;
 	if (n == HC_PRINT_MAX || !guest_gpa_in_region(vm, gpa + n, 1))
 		return HC_E_LENGTH;
-	log_write("[guest] ", 8);
-	log_write(s, n);
-	log_write("\n", 1);
+	log_guest_line(s, n);
 	return (int64_t)n;
+}
+
+static int64_t hc_write(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (len > HC_PRINT_MAX)
+		return HC_E_LENGTH;
+	if (!guest_gpa_in_region(vm, gpa, len ? len : 1))
+		return HC_E_RANGE;
+	log_guest_line((const char *)gpa, len);
+	return (int64_t)len;
+}
+
+static int64_t hc_set_resume(struct vm *vm, uint64_t gpa)
+{
+	if (gpa && !guest_gpa_in_region(vm, gpa, 1))
+		return HC_E_RANGE;
+	vm->resume_rip = gpa;
+	return 0;
+}
+
+/* The reference exit path for benchmarks (vmm/vmx_entry.asm): CPUID exits only advance RIP,
+ * until the first other exit, which puts vmx_exit_entry back. */
+static int64_t hc_bench_reference(void)
+{
+	vmwrite(HOST_RIP, (uint64_t)vmx_exit_reference);
+	return 0;
 }
 
 void hypercall_dispatch(struct vm *vm, struct guest_regs *r)
@@ -141,6 +169,15 @@ void hypercall_dispatch(struct vm *vm, struct guest_regs *r)
 		break;
 	case HC_EPT_MISCONFIG_DEMO:
 		ret = hc_misconfig_demo(vm, g[GPR_RDI]);
+		break;
+	case HC_SET_RESUME:
+		ret = hc_set_resume(vm, g[GPR_RDI]);
+		break;
+	case HC_BENCH_REFERENCE:
+		ret = hc_bench_reference();
+		break;
+	case HC_WRITE:
+		ret = hc_write(vm, g[GPR_RDI], g[GPR_RSI]);
 		break;
 	default:
 		ret = HC_E_UNKNOWN;

@@ -1,6 +1,7 @@
 /* Running the guest: load it, set up its VMCS, VMLAUNCH. From then on the guest runs until an
  * exit handler ends it (vm_end), which never returns here. */
 #include "arch/x86_64/vmx_insn.h"
+#include "vmm/fmt.h"
 #include "vmm/hv.h"
 #include "vmm/log.h"
 #include "vmm/vm.h"
@@ -10,7 +11,7 @@ static struct vm the_vm;
 enum hv_status vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 {
 	struct vm *vm = &the_vm;
-	char why[LOG_LINE_MAX];
+	char why[LOG_LINE_MAX], what[LOG_LINE_MAX];
 	enum hv_status s;
 	uint64_t rflags;
 
@@ -24,10 +25,14 @@ enum hv_status vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 		s = vmcs_setup(vm, why, sizeof(why));
 	if (s != HV_OK)
 		hv_fatal(s, why);
+	vm->exit_log = bi->cfg.exit_log;
 	hv_log("vmlaunch: guest=%s rip=0x%llx", vm->guest_name, (unsigned long long)vm->entry_gpa);
+	log_set_deferred(true);   /* from here on, exits never wait for the UART */
 	rflags = vmx_launch(&vm->launch_regs);
 	/* Only reached when VMLAUNCH itself failed (VM-entry failures after the checks arrive as exits). */
+	log_set_deferred(false);
 	vmx_describe_entry_failure("VMLAUNCH", rflags, why, sizeof(why));
 	vmcs_dump_guest_state();
-	hv_fatal(HV_E_VMLAUNCH, why);
+	hv_snprintf(what, sizeof(what), "ended: %s", why);
+	vm_end(HV_E_VMLAUNCH, what);
 }

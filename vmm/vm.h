@@ -48,6 +48,8 @@ struct vm {
 	struct protected_page protected[VM_MAX_PROTECTED];
 	unsigned nprotected;
 	uint64_t misconfig_gpa;               /* page planted by HC_EPT_MISCONFIG_DEMO, or 0 */
+	uint64_t resume_rip;                  /* HC_SET_RESUME: where a refused access continues, or 0 */
+	bool exit_log;                        /* HV.CFG exit_log: log ept-violation/ept-policy lines */
 	/* The guest's serial port: bytes until a newline. */
 	char line[GUEST_LINE_MAX + 1];
 	unsigned line_len;
@@ -72,5 +74,6 @@ extern struct vm *current_vm;
 /* vmm/vmx_entry.asm */
 uint64_t vmx_launch(struct guest_regs *regs);   /* returns RFLAGS only if VMLAUNCH failed */
 void vmx_exit_entry(void);
+void vmx_exit_reference(void);                  /* the minimal exit path (HC_BENCH_REFERENCE) */
 
 #endif

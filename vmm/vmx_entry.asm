@@ -11,6 +11,14 @@ extern vmx_exit_dispatch
 extern vmx_resume_failed
 global vmx_launch
 global vmx_exit_entry
+global vmx_exit_reference
+
+; VMCS field encodings (SDM Vol. 3D Appendix B; the same as vmm/vmcs_fields.h).
+%define VM_EXIT_REASON          0x4402
+%define VM_EXIT_INSTRUCTION_LEN 0x440C
+%define GUEST_RIP               0x681E
+%define HOST_RIP                0x6C16
+%define EXIT_REASON_CPUID       10
 
 ; struct guest_regs offsets: SDM register numbers * 8.
 %define R_RAX 0
@@ -109,5 +117,39 @@ vmx_exit_entry:
 	cli
 	hlt
 	jmp .hang
+
+; The reference exit path for benchmarks (HC_BENCH_REFERENCE makes it HOST_RIP): the least an
+; exit can cost. A CPUID exit only advances RIP (the guest's registers are left as they were)
+; and resumes. Any other exit puts vmx_exit_entry back as HOST_RIP and takes it.
+vmx_exit_reference:
+	push rax
+	push rdx
+	mov edx, VM_EXIT_REASON
+	vmread rax, rdx
+	cmp eax, EXIT_REASON_CPUID
+	jne .full
+	push rcx
+	mov edx, GUEST_RIP
+	vmread rax, rdx
+	mov ecx, VM_EXIT_INSTRUCTION_LEN
+	vmread rcx, rcx
+	add rax, rcx
+	vmwrite rdx, rax
+	pop rcx
+	pop rdx
+	pop rax
+	vmresume
+	; VMRESUME failed: report it like the full path does.
+	pushfq
+	pop rdi
+	and rsp, -16
+	call vmx_resume_failed
+.full:
+	lea rax, [vmx_exit_entry]
+	mov edx, HOST_RIP
+	vmwrite rdx, rax
+	pop rdx
+	pop rax
+	jmp vmx_exit_entry
 
 section .note.GNU-stack noalloc noexec nowrite progbits

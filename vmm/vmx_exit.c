@@ -3,6 +3,7 @@
  * paths do no logging, allocation or formatting. Everything else may log. */
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/vmx_insn.h"
+#include "ept/ept_bits.h"
 #include "ept/ept_misconfig.h"
 #include "ept/ept_violation.h"
 #include "vmm/exit_qual_cr.h"
@@ -89,12 +90,65 @@ static void log_summary(const struct vm *vm)
 	hv_log("summary: %s", line);
 }
 
+/* After the guest: walk every EPT leaf and prove none maps anything outside the guest's region
+ * (GPA == HPA, both inside [mem_base, mem_base + mem_size)). */
+struct ept_audit {
+	const struct vm *vm;
+	uint64_t mapped, outside, first_gpa, first_entry;
+};
+
+static void audit_leaf(void *ctx, uint64_t gpa, uint64_t size, uint64_t entry)
+{
+	struct ept_audit *a = ctx;
+	uint64_t hpa = entry & EPT_PTE_ADDR_MASK & ~(size - 1);
+
+	if (hpa == gpa && guest_gpa_in_region(a->vm, gpa, size)) {
+		a->mapped += size;
+		return;
+	}
+	if (!a->outside++) {
+		a->first_gpa = gpa;
+		a->first_entry = entry;
+	}
+}
+
+static bool audit_ept(const struct vm *vm)
+{
+	struct ept_audit a = { vm, 0, 0, 0, 0 };
+	uint64_t leaves = ept_for_each_leaf(&vm->ept, audit_leaf, &a);
+	uint64_t last = vm->mem_base + vm->mem_size - 1;
+
+	if (a.outside) {
+		hv_log("ept-audit: FAILED leaves=%llu outside=%llu first gpa=0x%llx entry=0x%016llx region=0x%llx-0x%llx",
+		       (unsigned long long)leaves, (unsigned long long)a.outside, (unsigned long long)a.first_gpa,
+		       (unsigned long long)a.first_entry, (unsigned long long)vm->mem_base, (unsigned long long)last);
+		return false;
+	}
+	hv_log("ept-audit: leaves=%llu mapped=0x%llx outside=0 region=0x%llx-0x%llx", (unsigned long long)leaves,
+	       (unsigned long long)a.mapped, (unsigned long long)vm->mem_base, (unsigned long long)last);
+	return true;
+}
+
+static void log_log_stats(void)
+{
+	struct log_stats st;
+
+	log_get_stats(&st);
+	hv_log("log: lines=%llu suppressed=%llu dropped=%llu", (unsigned long long)st.lines,
+	       (unsigned long long)st.suppressed, (unsigned long long)st.dropped);
+}
+
 void vm_end(enum hv_status s, const char *what)
 {
 	struct vm *vm = current_vm;
 
+	log_set_deferred(false);   /* everything the guest's exits logged goes out first */
+	log_ratelimit_report();
 	hv_log("guest: %s", what);
 	log_summary(vm);
+	log_log_stats();
+	if (!audit_ept(vm) && s == HV_OK)
+		s = HV_E_EPT;
 	hv_end(s);
 }
 
@@ -147,9 +201,7 @@ static void guest_serial_byte(struct vm *vm, char c)
 	}
 	if (c == '\r')
 		return;
-	log_write("[guest] ", 8);
-	log_write(vm->line, vm->line_len);
-	log_write("\n", 1);
+	log_guest_line(vm->line, vm->line_len);
 	vm->line_len = 0;
 }
 
@@ -201,7 +253,7 @@ static void handle_msr(struct vm *vm, struct guest_regs *r)
 	uint32_t reason = (uint32_t)vmread64(VM_EXIT_REASON) & EXIT_REASON_BASIC_MASK;
 
 	(void)vm;
-	hv_log("msr: guest %s 0x%llx refused: #GP injected (rip=0x%llx)", reason == EXIT_REASON_RDMSR ? "RDMSR" : "WRMSR",
+	hv_log_tagged(LOG_TAG_MSR, "msr: guest %s 0x%llx refused: #GP injected (rip=0x%llx)", reason == EXIT_REASON_RDMSR ? "RDMSR" : "WRMSR",
 	       (unsigned long long)(uint32_t)r->gpr[GPR_RCX], (unsigned long long)vmread64(GUEST_RIP));
 	inject_gp();
 }
@@ -216,7 +268,7 @@ static void handle_xsetbv(struct vm *vm, struct guest_regs *r)
 	/* §13.3: ECX must be 0, x87 (bit 0) always on, AVX (bit 2) needs SSE (bit 1), nothing unsupported. */
 	if ((uint32_t)r->gpr[GPR_RCX] != 0 || !(xcr0 & 1) || ((xcr0 & 4) && !(xcr0 & 2)) ||
 	    (xcr0 & ~(((uint64_t)c.edx << 32) | c.eax)) || !(read_cr4() & (1ull << 18))) {
-		hv_log("xsetbv: guest XCR%u=0x%llx refused: #GP injected", (unsigned)r->gpr[GPR_RCX],
+		hv_log_tagged(LOG_TAG_XSETBV, "xsetbv: guest XCR%u=0x%llx refused: #GP injected", (unsigned)r->gpr[GPR_RCX],
 		       (unsigned long long)xcr0);
 		inject_gp();
 		return;
@@ -286,23 +338,74 @@ static void handle_preemption_timer(struct vm *vm, struct guest_regs *r)
 
 /* ---------------------------------------------------------------- EPT */
 
-static void handle_ept_violation(struct vm *vm, struct guest_regs *r)
+/* The ept-violation line is formatted when it leaves the log ring, not on the exit path:
+ * args = RIP, GPA, GLA, qualification, decode context (bit 0 advanced info, bit 1 NMI bit). */
+static void format_ept_violation(char *buf, size_t len, const uint64_t a[LOG_DEFERRED_ARGS])
 {
 	struct ept_violation v;
-	struct ept_violation_ctx ctx = {
-		.advanced_info = vm->caps->ept_advanced_info,
-		.nmi_bit_defined = !(vmread64(IDT_VECTORING_INFO_FIELD) & INTR_INFO_VALID),
+	struct ept_violation_ctx ctx = { .advanced_info = a[4] & 1, .nmi_bit_defined = (a[4] >> 1) & 1 };
+	int n = hv_snprintf(buf, len, "ept-violation rip=0x%llx ", (unsigned long long)a[0]);
+
+	ept_violation_decode(a[3], &ctx, &v);
+	ept_violation_format(&v, a[1], v.gla_valid ? a[2] : 0, buf + n, len - (size_t)n);
+}
+
+static void log_ept_violation(const struct vm *vm, uint64_t gpa, uint64_t rip)
+{
+	uint64_t a[LOG_DEFERRED_ARGS] = {
+		rip, gpa, vmread64(GUEST_LINEAR_ADDRESS), vmread64(EXIT_QUALIFICATION),
+		(vm->caps->ept_advanced_info ? 1u : 0u) |
+			((vmread64(IDT_VECTORING_INFO_FIELD) & INTR_INFO_VALID) ? 0u : 2u),
 	};
+
+	log_deferred(format_ept_violation, a);
+}
+
+/* ept-policy lines, formatted later too: args = what, GPA, resume RIP, fault count. */
+enum { POLICY_OUTSIDE, POLICY_KEEP, POLICY_RESUME, POLICY_REGRANT };
+
+static void format_ept_policy(char *buf, size_t len, const uint64_t a[LOG_DEFERRED_ARGS])
+{
+	const struct vm *vm = current_vm;
+	unsigned long long gpa = a[1], rip = a[2], faults = a[3];
+
+	if (a[0] == POLICY_OUTSIDE)
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx outside guest memory 0x%llx-0x%llx: refused, resumed at 0x%llx",
+			    gpa, (unsigned long long)vm->mem_base, (unsigned long long)(vm->mem_base + vm->mem_size - 1),
+			    rip);
+	else if (a[0] == POLICY_KEEP)
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx protected by the guest: kept faulting (fault %llu)", gpa,
+			    faults);
+	else if (a[0] == POLICY_RESUME)
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx protected by the guest: kept, resumed at 0x%llx", gpa, rip);
+	else
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx protected by the guest: re-granted rwx", gpa);
+}
+
+static void log_ept_policy(const struct vm *vm, uint64_t what, uint64_t gpa, uint64_t rip, uint64_t faults)
+{
+	uint64_t a[LOG_DEFERRED_ARGS] = { what, gpa, rip, faults, 0 };
+
+	if (vm->exit_log && log_ratelimit(LOG_TAG_EPT_POLICY))
+		log_deferred(format_ept_policy, a);
+}
+
+static void handle_ept_violation(struct vm *vm, struct guest_regs *r)
+{
 	uint64_t gpa = vmread64(GUEST_PHYSICAL_ADDRESS);
-	uint64_t rip = vmread64(GUEST_RIP);
 	struct protected_page *p;
-	char body[LOG_LINE_MAX - 40], what[160];
+	char what[160];
 
 	(void)r;
-	ept_violation_decode(vmread64(EXIT_QUALIFICATION), &ctx, &v);
-	ept_violation_format(&v, gpa, v.gla_valid ? vmread64(GUEST_LINEAR_ADDRESS) : 0, body, sizeof(body));
-	hv_log("ept-violation rip=0x%llx %s", (unsigned long long)rip, body);
+	if (vm->exit_log && log_ratelimit(LOG_TAG_EPT_VIOLATION))
+		log_ept_violation(vm, gpa, vmread64(GUEST_RIP));
 	if (!guest_gpa_in_region(vm, gpa, 1)) {
+		/* Nothing outside the region is ever mapped: refuse, and resume the guest where it asked. */
+		if (vm->resume_rip) {
+			vmwrite(GUEST_RIP, vm->resume_rip);
+			log_ept_policy(vm, POLICY_OUTSIDE, gpa, vm->resume_rip, 0);
+			return;
+		}
 		hv_snprintf(what, sizeof(what), "ended: access to gpa=0x%llx outside its memory 0x%llx-0x%llx",
 			    (unsigned long long)gpa, (unsigned long long)vm->mem_base,
 			    (unsigned long long)(vm->mem_base + vm->mem_size - 1));
@@ -315,15 +418,19 @@ static void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 		vm_end(HV_E_GUEST, what);
 	}
 	p->faults++;
+	if (p->on_fault == HC_FAULT_RESUME) {
+		vmwrite(GUEST_RIP, vm->resume_rip);
+		log_ept_policy(vm, POLICY_RESUME, p->gpa, vm->resume_rip, p->faults);
+		return;
+	}
 	if (p->on_fault == HC_FAULT_KEEP) {
-		hv_log("ept-policy: gpa=0x%llx protected by the guest: kept faulting (fault %llu)",
-		       (unsigned long long)p->gpa, (unsigned long long)p->faults);
+		log_ept_policy(vm, POLICY_KEEP, p->gpa, 0, p->faults);
 		return;
 	}
 	uint64_t page = p->gpa;
 	if (hypercall_regrant(vm, p) != EPT_OK)
 		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
-	hv_log("ept-policy: gpa=0x%llx protected by the guest: re-granted rwx", (unsigned long long)page);
+	log_ept_policy(vm, POLICY_REGRANT, page, 0, 0);
 }
 
 static void handle_ept_misconfig(struct vm *vm, struct guest_regs *r)
@@ -352,13 +459,33 @@ static void handle_ept_misconfig(struct vm *vm, struct guest_regs *r)
 
 /* ---------------------------------------------------------------- VM-entry failures */
 
+/* Exit qualification of a VM-entry failure due to invalid guest state (§27.8). */
+static const char *entry_failure_qual_name(uint32_t basic, uint64_t q)
+{
+	if (basic == EXIT_REASON_MSR_LOAD_FAIL)
+		return "index of the failing VM-entry MSR-load entry";
+	if (basic != EXIT_REASON_INVALID_GUEST_STATE)
+		return "none";
+	switch (q) {
+	case 2:
+		return "PDPTE loading";
+	case 3:
+		return "NMI injection blocked by STI";
+	case 4:
+		return "invalid VMCS link pointer";
+	default:
+		return "a guest-state check: see the dump";
+	}
+}
+
 static __attribute__((noreturn)) void end_entry_failure(uint32_t reason)
 {
 	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
+	uint64_t q = vmread64(EXIT_QUALIFICATION);
 	char what[200];
 
-	hv_log("vm-entry failed: exit reason %u (%s) qualification=0x%llx", basic, exit_reason_sdm_name(basic),
-	       (unsigned long long)vmread64(EXIT_QUALIFICATION));
+	hv_log("vm-entry failed: exit reason %u (%s) qualification=0x%llx (%s)", basic, exit_reason_sdm_name(basic),
+	       (unsigned long long)q, entry_failure_qual_name(basic, q));
 	vmcs_dump_guest_state();
 	hv_snprintf(what, sizeof(what), "ended: VM entry failed (%s)", exit_reason_sdm_name(basic));
 	vm_end(HV_E_VMLAUNCH, what);
@@ -398,6 +525,8 @@ void vmx_exit_dispatch(struct guest_regs *r)
 	uint32_t reason = (uint32_t)vmread64(VM_EXIT_REASON);
 	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
 
+	if (log_pending())
+		log_pump();   /* never waits: only what the UART's FIFO has room for */
 	vm->exits_total++;
 	if (basic < EXIT_REASON_COUNT)
 		vm->exit_counts[basic]++;

@@ -63,6 +63,7 @@ uint64_t idt_base(void)
 
 void exception_dispatch(struct trap_frame *f)
 {
+	log_set_deferred(false);   /* what the guest's exits logged first, then this, synchronously */
 	hv_log("EXCEPTION %s vector=%llu error=0x%llx rip=0x%llx cs=0x%llx rflags=0x%llx cr2=0x%llx",
 	       exception_mnemonic(f->vector), (unsigned long long)f->vector, (unsigned long long)f->error_code,
 	       (unsigned long long)f->rip, (unsigned long long)f->cs, (unsigned long long)f->rflags,

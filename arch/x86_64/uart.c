@@ -6,7 +6,8 @@
 #define UART_DLL 0   /* divisor latch low (DLAB=1) */
 #define UART_IER 1   /* interrupt enable (DLAB=0) */
 #define UART_DLM 1   /* divisor latch high (DLAB=1) */
-#define UART_FCR 2   /* FIFO control */
+#define UART_FCR 2   /* FIFO control (write) */
+#define UART_IIR 2   /* interrupt identification (read) */
 #define UART_LCR 3   /* line control */
 #define UART_MCR 4   /* modem control */
 #define UART_LSR 5   /* line status */
@@ -18,9 +19,13 @@
 #define LSR_THRE 0x20           /* transmit holding register empty */
 #define LSR_TEMT 0x40           /* transmitter empty: holding and shift registers */
 
+#define IIR_FIFOS_ON 0xC0          /* bits 7:6 = 11: FIFOs enabled (a 16550A or later) */
+#define UART_FIFO_BYTES 16          /* 16550A transmit FIFO */
+
 #define UART_CLOCK_DIVISOR_115200 1   /* 1.8432 MHz / 16 / 115200 */
 
 static uint16_t com_port = HV_SERIAL_PORT;
+static unsigned tx_burst = 1;       /* bytes the transmitter takes when THRE is set */
 
 void uart_init(uint16_t port)
 {
@@ -32,6 +37,18 @@ void uart_init(uint16_t port)
 	outb(port + UART_LCR, LCR_8N1);
 	outb(port + UART_FCR, FCR_ENABLE_CLEAR);
 	outb(port + UART_MCR, MCR_DTR_RTS_OUT2);
+	/* With FIFOs, THRE means the whole transmit FIFO is empty; an 8250/16450 holds one byte. */
+	tx_burst = (inb(port + UART_IIR) & IIR_FIFOS_ON) == IIR_FIFOS_ON ? UART_FIFO_BYTES : 1;
+}
+
+unsigned uart_tx_room(void)
+{
+	return uart_tx_ready() ? tx_burst : 0;
+}
+
+void uart_tx_byte(char c)
+{
+	outb(com_port + UART_THR, (uint8_t)c);
 }
 
 uint16_t uart_port(void)
@@ -42,22 +59,6 @@ uint16_t uart_port(void)
 bool uart_tx_ready(void)
 {
 	return inb(com_port + UART_LSR) & LSR_THRE;
-}
-
-void uart_putc(char c)
-{
-	while (!uart_tx_ready())
-		pause();
-	outb(com_port + UART_THR, (uint8_t)c);
-}
-
-void uart_write(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			uart_putc('\r');
-		uart_putc(s[i]);
-	}
 }
 
 void uart_flush(void)

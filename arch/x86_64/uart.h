@@ -11,10 +11,10 @@
 #endif
 
 void uart_init(uint16_t port);                 /* 115200 8N1, FIFOs on */
-void uart_putc(char c);                        /* waits for room in the transmitter */
-void uart_write(const char *s, size_t n);      /* "\n" goes out as "\r\n" */
-bool uart_tx_ready(void);
-void uart_flush(void);                         /* wait until every byte has left the line */                      /* transmit holding register empty */
+bool uart_tx_ready(void);                      /* transmit holding register (or FIFO) empty */
+unsigned uart_tx_room(void);                   /* bytes uart_tx_byte may send now without waiting */
+void uart_tx_byte(char c);                     /* no wait, no "\n" translation */
+void uart_flush(void);                         /* wait until every byte has left the line */
 uint16_t uart_port(void);
 
 #endif

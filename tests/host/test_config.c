@@ -20,6 +20,7 @@ struct want_cfg {
 	const char *guest;              /* NULL = "default" */
 	uint64_t budget_mtsc;             /* 0 = default (HV_DEFAULT_BUDGET_MTSC) */
 	uint32_t test_flags;
+	int exit_log_off;               /* 1 = exit_log=off; 0 = default (on) */
 };
 
 #define DEF -1, -1, NULL
@@ -31,56 +32,61 @@ static const struct {
 	const char *err;
 	struct want_cfg want;
 } cases[] = {
-	{ "", 0, "", { DEF, 0, 0 } },
-	{ "poweroff=shutdown", 0, "", { HV_POWEROFF_SHUTDOWN, -1, NULL, 0, 0 } },
-	{ "poweroff=reboot", 0, "", { HV_POWEROFF_REBOOT, -1, NULL, 0, 0 } },
-	{ "poweroff=halt\n", 0, "", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
-	{ "poweroff=halt\npoweroff=shutdown\n", 0, "", { HV_POWEROFF_SHUTDOWN, -1, NULL, 0, 0 } },
-	{ "poweroff=off", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "poweroff=Halt", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "poweroff=", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "panic=poweroff", 0, "", { -1, 1, NULL, 0, 0 } },
-	{ "panic=poweroff\npanic=halt", 0, "", { -1, 0, NULL, 0, 0 } },
-	{ "panic=reboot", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "guest=hello", 0, "", { -1, -1, "hello", 0, 0 } },
-	{ "guest=" G31, 0, "", { -1, -1, G31, 0, 0 } },
-	{ "guest=" G31 "5", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "guest=", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "guest=a=b", 0, "", { -1, -1, "a=b", 0, 0 } },
-	{ "budget_mtsc=1500", 0, "", { DEF, 1500, 0 } },
-	{ "budget_mtsc=1", 0, "", { DEF, 1, 0 } },
-	{ "budget_mtsc=1000000000", 0, "", { DEF, 1000000000ull, 0 } },
-	{ "budget_mtsc=1000000001", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_mtsc=1000000000000000000", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_mtsc=0", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_mtsc=12a", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_mtsc=-5", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "budget_mtsc=", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "test_flags=0", 0, "", { DEF, 0, 0 } },
-	{ "test_flags=5", 0, "", { DEF, 0, 5 } },
-	{ "test_flags=4294967295", 0, "", { DEF, 0, 0xffffffffu } },
-	{ "test_flags=4294967296", -1, "line 1: bad value", { DEF, 0, 0 } },
-	{ "test_flags=0x10", -1, "line 1: bad value", { DEF, 0, 0 } },
+	{ "", 0, "", { DEF, 0, 0, 0 } },
+	{ "poweroff=shutdown", 0, "", { HV_POWEROFF_SHUTDOWN, -1, NULL, 0, 0, 0 } },
+	{ "poweroff=reboot", 0, "", { HV_POWEROFF_REBOOT, -1, NULL, 0, 0, 0 } },
+	{ "poweroff=halt\n", 0, "", { HV_POWEROFF_HALT, -1, NULL, 0, 0, 0 } },
+	{ "poweroff=halt\npoweroff=shutdown\n", 0, "", { HV_POWEROFF_SHUTDOWN, -1, NULL, 0, 0, 0 } },
+	{ "poweroff=off", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "poweroff=Halt", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "poweroff=", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "panic=poweroff", 0, "", { -1, 1, NULL, 0, 0, 0 } },
+	{ "panic=poweroff\npanic=halt", 0, "", { -1, 0, NULL, 0, 0, 0 } },
+	{ "panic=reboot", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "guest=hello", 0, "", { -1, -1, "hello", 0, 0, 0 } },
+	{ "guest=" G31, 0, "", { -1, -1, G31, 0, 0, 0 } },
+	{ "guest=" G31 "5", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "guest=", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "guest=a=b", 0, "", { -1, -1, "a=b", 0, 0, 0 } },
+	{ "budget_mtsc=1500", 0, "", { DEF, 1500, 0, 0 } },
+	{ "budget_mtsc=1", 0, "", { DEF, 1, 0, 0 } },
+	{ "budget_mtsc=1000000000", 0, "", { DEF, 1000000000ull, 0, 0 } },
+	{ "budget_mtsc=1000000001", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "budget_mtsc=1000000000000000000", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "budget_mtsc=0", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "budget_mtsc=12a", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "budget_mtsc=-5", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "budget_mtsc=", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "test_flags=0", 0, "", { DEF, 0, 0, 0 } },
+	{ "test_flags=5", 0, "", { DEF, 0, 5, 0 } },
+	{ "test_flags=4294967295", 0, "", { DEF, 0, 0xffffffffu, 0 } },
+	{ "test_flags=4294967296", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "test_flags=0x10", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "exit_log=off", 0, "", { DEF, 0, 0, 1 } },
+	{ "exit_log=off\nexit_log=on", 0, "", { DEF, 0, 0, 0 } },
+	{ "exit_log = off \r\n", 0, "", { DEF, 0, 0, 1 } },
+	{ "exit_log=0", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
+	{ "exit_log=OFF", -1, "line 1: bad value", { DEF, 0, 0, 0 } },
 	/* Comments, blank lines, surrounding blanks, CRLF. */
-	{ "# a comment\n", 0, "", { DEF, 0, 0 } },
-	{ "# poweroff=halt\n  # guest=x\n", 0, "", { DEF, 0, 0 } },
-	{ "\n\n \t \n\npoweroff=halt\n\n", 0, "", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
-	{ "  \tpanic=poweroff \t\n", 0, "", { -1, 1, NULL, 0, 0 } },
-	{ "poweroff = halt\nguest =\tx\n", 0, "", { HV_POWEROFF_HALT, -1, "x", 0, 0 } },
-	{ "poweroff=reboot\r\nguest=crlf\r\nbudget_mtsc=7\r\n", 0, "", { HV_POWEROFF_REBOOT, -1, "crlf", 7, 0 } },
-	{ "\r\n# c\r\n\r\ntest_flags=3\r\n", 0, "", { DEF, 0, 3 } },
+	{ "# a comment\n", 0, "", { DEF, 0, 0, 0 } },
+	{ "# poweroff=halt\n  # guest=x\n", 0, "", { DEF, 0, 0, 0 } },
+	{ "\n\n \t \n\npoweroff=halt\n\n", 0, "", { HV_POWEROFF_HALT, -1, NULL, 0, 0, 0 } },
+	{ "  \tpanic=poweroff \t\n", 0, "", { -1, 1, NULL, 0, 0, 0 } },
+	{ "poweroff = halt\nguest =\tx\n", 0, "", { HV_POWEROFF_HALT, -1, "x", 0, 0, 0 } },
+	{ "poweroff=reboot\r\nguest=crlf\r\nbudget_mtsc=7\r\n", 0, "", { HV_POWEROFF_REBOOT, -1, "crlf", 7, 0, 0 } },
+	{ "\r\n# c\r\n\r\ntest_flags=3\r\n", 0, "", { DEF, 0, 3, 0 } },
 	/* Errors: the first one is reported with its line number, later lines still apply. */
-	{ "foo=bar", -1, "line 1: unknown option", { DEF, 0, 0 } },
-	{ "POWEROFF=halt", -1, "line 1: unknown option", { DEF, 0, 0 } },
-	{ "=halt", -1, "line 1: unknown option", { DEF, 0, 0 } },
-	{ "\n# c\nfoo=1\n", -1, "line 3: unknown option", { DEF, 0, 0 } },
-	{ "poweroff", -1, "line 1: expected key=value", { DEF, 0, 0 } },
-	{ "guest=x\n\nhalt\n", -1, "line 3: expected key=value", { -1, -1, "x", 0, 0 } },
+	{ "foo=bar", -1, "line 1: unknown option", { DEF, 0, 0, 0 } },
+	{ "POWEROFF=halt", -1, "line 1: unknown option", { DEF, 0, 0, 0 } },
+	{ "=halt", -1, "line 1: unknown option", { DEF, 0, 0, 0 } },
+	{ "\n# c\nfoo=1\n", -1, "line 3: unknown option", { DEF, 0, 0, 0 } },
+	{ "poweroff", -1, "line 1: expected key=value", { DEF, 0, 0, 0 } },
+	{ "guest=x\n\nhalt\n", -1, "line 3: expected key=value", { -1, -1, "x", 0, 0, 0 } },
 	{ "bogus\npoweroff=halt\nfoo=1\nguest=late\npanic=sometimes\nbudget_mtsc=9\n", -1,
-	  "line 1: expected key=value", { HV_POWEROFF_HALT, -1, "late", 9, 0 } },
+	  "line 1: expected key=value", { HV_POWEROFF_HALT, -1, "late", 9, 0, 0 } },
 	{ "guest=first\nbudget_mtsc=x\nguest=" G31 "X\ntest_flags=8\n", -1, "line 2: bad value",
-	  { -1, -1, "first", 0, 8 } },
-	{ "poweroff=halt\r\nwhat=ever\r\n", -1, "line 2: unknown option", { HV_POWEROFF_HALT, -1, NULL, 0, 0 } },
+	  { -1, -1, "first", 0, 8, 0 } },
+	{ "poweroff=halt\r\nwhat=ever\r\n", -1, "line 2: unknown option", { HV_POWEROFF_HALT, -1, NULL, 0, 0, 0 } },
 };
 
 static void expect_cfg(const struct hv_config *got, const struct want_cfg *w)
@@ -90,6 +96,7 @@ static void expect_cfg(const struct hv_config *got, const struct want_cfg *w)
 	assert_string_equal(got->guest_name, w->guest ? w->guest : "default");
 	assert_int_equal(got->guest_budget_mtsc, w->budget_mtsc ? w->budget_mtsc : HV_DEFAULT_BUDGET_MTSC);
 	assert_int_equal(got->test_flags, w->test_flags);
+	assert_int_equal(got->exit_log, !w->exit_log_off);
 }
 
 static void test_parse_cases(void **state)
@@ -112,7 +119,7 @@ static void test_parse_cases(void **state)
 static void test_defaults(void **state)
 {
 	struct hv_config cfg;
-	static const struct want_cfg want = { DEF, 0, 0 };
+	static const struct want_cfg want = { DEF, 0, 0, 0 };
 
 	(void)state;
 	memset(&cfg, 0xa5, sizeof(cfg));
