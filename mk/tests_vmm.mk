@@ -15,3 +15,6 @@ test_fmt_SRCS := tests/host/test_fmt.c vmm/fmt.c vmm/fmt.h
 HOST_TESTS += test_vmx_reference
 test_vmx_reference_SRCS := tests/host/test_vmx_reference.c tests/host/ref_tsv.c arch/x86_64/vmx_errors.c \
                            tests/host/ref_tsv.h arch/x86_64/msr.h arch/x86_64/vmx_insn.h vmm/vmx_controls.h
+
+HOST_TESTS += test_log
+test_log_SRCS := tests/host/test_log.c vmm/log.c vmm/fmt.c vmm/log.h vmm/fmt.h

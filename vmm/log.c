@@ -210,6 +210,8 @@ bool log_ratelimit(enum log_tag tag)
 		return true;
 	if (clock_now) {
 		uint64_t now = clock_now();
+		if (!l->start)
+			l->start = now;   /* the first line of this tag opens the first interval */
 		if (now - l->start >= LOG_RATELIMIT_INTERVAL) {
 			l->start = now;
 			l->printed = 0;
