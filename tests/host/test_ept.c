@@ -557,6 +557,54 @@ static void test_unmap_errors(void **state)
 
 /* ------------------------------------------------------------ protect */
 
+/* ------------------------------------------------------------ leaf walk (the EPT audit) */
+
+struct leaf_seen {
+	int n;
+	gpa_t gpa[8];
+	uint64_t size[8], entry[8];
+};
+
+static void note_leaf(void *ctx, gpa_t gpa, uint64_t size, uint64_t entry)
+{
+	struct leaf_seen *s = ctx;
+
+	assert_true(s->n < 8);
+	s->gpa[s->n] = gpa;
+	s->size[s->n] = size;
+	s->entry[s->n] = entry;
+	s->n++;
+}
+
+/* Every leaf once, in GPA order, with its page size and raw entry; holes and tables are not leaves. */
+static void test_for_each_leaf(void **state)
+{
+	struct fx *f = fx_new(&caps_all, 64);
+	struct leaf_seen s = { 0 };
+
+	(void)state;
+	assert_int_equal(ept_for_each_leaf(&f->e, note_leaf, &s), 0);
+	assert_int_equal(s.n, 0);
+	assert_int_equal(ept_map(&f->e, 3 * G1, 3 * G1, G1, RWX_WB, 0, NULL), EPT_OK);
+	assert_int_equal(ept_map(&f->e, 4 * M2, 0x40000000000ull, M2, RW_WB, 0, NULL), EPT_OK);
+	assert_int_equal(ept_map(&f->e, 0x5000, 0x9000, K4, R_UC, 0, NULL), EPT_OK);
+	assert_int_equal(ept_for_each_leaf(&f->e, note_leaf, &s), 3);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.gpa[0], 0x5000);
+	assert_int_equal(s.size[0], K4);
+	assert_int_equal(s.entry[0] & EPT_PTE_ADDR_MASK, 0x9000);
+	assert_int_equal(s.gpa[1], 4 * M2);
+	assert_int_equal(s.size[1], M2);
+	assert_int_equal(s.entry[1] & EPT_PTE_ADDR_MASK, 0x40000000000ull);
+	assert_true(s.entry[1] & EPT_PTE_LARGE);
+	assert_int_equal(s.gpa[2], 3 * G1);
+	assert_int_equal(s.size[2], G1);
+	assert_int_equal(s.entry[2] & 7, 7);
+	assert_int_equal(ept_for_each_leaf(NULL, note_leaf, &s), 0);
+	assert_int_equal(ept_for_each_leaf(&f->e, NULL, &s), 0);
+	fx_free(f);
+}
+
 static void test_protect_split_and_merge(void **state)
 {
 	struct fx *f = fx_new(&caps_all, 64);
@@ -894,6 +942,7 @@ int main(void)
 		cmocka_unit_test(test_flush_kinds),
 		cmocka_unit_test(test_unmap_splits_and_frees),
 		cmocka_unit_test(test_unmap_errors),
+		cmocka_unit_test(test_for_each_leaf),
 		cmocka_unit_test(test_protect_split_and_merge),
 		cmocka_unit_test(test_protect_errors),
 		cmocka_unit_test(test_protect_keeps_ad_bits),
