@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Exit-path benchmark (issue 6): boots the built-in guest "bench" (guest/bench.asm) in Bochs on a
+few CPU models, once with HV.CFG exit_log=on (the default) and once with exit_log=off, reads its
+"[guest] bench: ..." lines and prints one table: TSC ticks per VM exit for each exit kind, the
+minimal reference path beside it and the ratio to it, then the issue's targets with met / NOT MET.
+
+Nothing is asserted about the figures (they are measurements, not tests): the exit status is 0
+unless a boot failed or a bench line is missing. docs/benchmarks.md explains the figures.
+
+  tests/bench/exit_bench.py [--models M1,M2] [--jobs 2] [--timeout S] [--guest GUEST.BIN]
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+EFI = os.path.join(ROOT, "build", "BOOTX64.EFI")
+OUT = os.path.join(ROOT, "build", "bench-exit")
+MKIMAGE = os.path.join(ROOT, "tools", "mkimage.sh")
+RUN_BOCHS = os.path.join(ROOT, "tests", "boot", "run-bochs.sh")
+
+DEFAULT_MODELS = ["corei7_skylake_x", "corei5_lynnfield_750"]
+LOG_SETTINGS = ["on", "off"]
+# In the order guest/bench.asm measures and prints them.
+KINDS = [
+    ("cpuid_hv", "CPUID 0x40000000 (hypervisor's leaf)"),
+    ("cpuid_0", "CPUID 0 (passthrough)"),
+    ("vmcall_nop", "VMCALL HC_NOP"),
+    ("out_0x80", "OUT to port 0x80"),
+    ("ept_violation", "EPT violation, resumed"),
+    ("reference", "reference path (CPUID)"),
+]
+KIND_NAMES = [k for k, _ in KINDS]
+
+BENCH_RX = re.compile(r"^\[guest\] bench: kind=(\w+) iters=(\d+) exit_ticks=(\d+) nop_ticks=(\d+) "
+                      r"ticks_per_exit=\S+$")
+BENCH_ERR_RX = re.compile(r"^\[guest\] bench: kind=(\w+) error=(-?\d+) \((.*)\)$")
+DONE_RX = re.compile(r"^\[guest\] bench: done kinds=(\d+) failed=(\d+) min_ticks=(\d+)$")
+GUEST_END_RX = re.compile(r"^\[hv\] guest: (.*)$")
+CONFIG_COMPLAINT_RX = re.compile(r"^\[hv\] config: .*line \d+: ")
+
+
+class Boot:
+    """One boot of the bench guest: its results, or why there are none."""
+
+    def __init__(self, model, exit_log):
+        self.model, self.exit_log = model, exit_log
+        self.name = "%s-exit_log-%s" % (model, exit_log)
+        self.workdir = os.path.join(OUT, self.name)
+        self.serial = os.path.join(self.workdir, "serial.log")
+        self.ticks = {}       # kind -> ticks per exit (float)
+        self.raw = {}         # kind -> (iters, exit_ticks, nop_ticks)
+        self.errors = []      # what went wrong, for the report
+        self.wait_s = self.boot_s = 0.0
+        self.min_ticks = None
+
+    def ok(self):
+        return not self.errors
+
+
+def clean_lines(raw):
+    text = raw.decode("utf-8", "replace").replace("\r", "")
+    text = re.sub(r"\x1b\[[0-9;=?]*[A-Za-z]", "", text)   # firmware console escape codes
+    return text.split("\n")
+
+
+def ticks_per_exit(iters, exit_ticks, nop_ticks):
+    """(T_exit - T_nop) / N + 1: the +1 is the NOP's own tick (see guest/bench.asm)."""
+    return (exit_ticks - nop_ticks) / iters + 1
+
+
+def parse(boot, lines):
+    for line in lines:
+        m = BENCH_RX.match(line)
+        if m:
+            iters, t_exit, t_nop = (int(x) for x in m.groups()[1:])
+            boot.raw[m.group(1)] = (iters, t_exit, t_nop)
+            boot.ticks[m.group(1)] = ticks_per_exit(iters, t_exit, t_nop)
+            continue
+        m = BENCH_ERR_RX.match(line)
+        if m:
+            boot.errors.append("kind %s not measured: hypercall returned %s (%s)" % m.groups())
+            continue
+        m = DONE_RX.match(line)
+        if m:
+            boot.min_ticks = int(m.group(3))
+            continue
+        if CONFIG_COMPLAINT_RX.match(line):
+            boot.errors.append("HV.CFG refused: %s" % line)
+    for kind in KIND_NAMES:
+        if kind not in boot.ticks and not any(e.startswith("kind %s " % kind) for e in boot.errors):
+            boot.errors.append("no bench line for kind %s" % kind)
+    ends = [m.group(1) for m in map(GUEST_END_RX.match, lines) if m]
+    if "done exit_code=0" not in ends:
+        boot.errors.append("the guest did not end with done exit_code=0 (%s)" % (ends[-1] if ends else "no guest end line"))
+
+
+def run_boot(boot, guest_bin, timeout):
+    shutil.rmtree(boot.workdir, ignore_errors=True)
+    os.makedirs(boot.workdir)
+    try:
+        cfg = os.path.join(boot.workdir, "hv.cfg")
+        with open(cfg, "w") as f:
+            f.write("guest=bench\nexit_log=%s\n" % boot.exit_log)
+        disk = os.path.join(boot.workdir, "disk.img")
+        files = ["HV.CFG=" + cfg] + (["GUEST.BIN=" + guest_bin] if guest_bin else [])
+        subprocess.run([MKIMAGE, disk, EFI] + files, check=True)
+        # run-bochs.sh first waits for one of the machine-wide Bochs slots; Bochs creates
+        # serial.bochs.out when it starts, which separates the wait from the boot.
+        started = time.time()
+        bochs_out = os.path.join(boot.workdir, "serial.bochs.out")
+        proc = subprocess.Popen([RUN_BOCHS, boot.model, disk, boot.serial, str(timeout)],
+                                stdout=subprocess.DEVNULL)
+        boot_start = None
+        while proc.poll() is None:
+            if boot_start is None and os.path.exists(bochs_out):
+                boot_start = time.time()
+            time.sleep(0.1)
+        end = time.time()
+        boot_start = boot_start or started
+        boot.wait_s, boot.boot_s = boot_start - started, end - boot_start
+        os.remove(disk)
+        raw = open(boot.serial, "rb").read() if os.path.exists(boot.serial) else b""
+        parse(boot, clean_lines(raw))
+    except Exception as e:  # a broken boot is reported, not a crashed benchmark
+        boot.errors.append("harness error: %r" % (e,))
+    return boot
+
+
+def fmt(x, spec="%.2f"):
+    return "-" if x is None else spec % x
+
+
+def print_table(models, boots):
+    by = {(b.model, b.exit_log): b for b in boots}
+    kind_w, col_w = max(len("%s: %s" % k) for k in KINDS), 25
+    print()
+    print("minihv exit-path benchmark: TSC ticks per VM exit (Bochs: 1 tick = 1 instruction, so")
+    print("ticks/exit = 1 + the instructions the hypervisor runs from the exit to VMRESUME)")
+    print("x ref = ticks / the reference path's ticks (same boot): the dispatcher's overhead")
+    print()
+    head1 = "%-*s %-8s" % (kind_w, "exit kind", "exit_log")
+    head2 = "%-*s %-8s" % (kind_w, "", "")
+    for m in models:
+        head1 += " | %-*s" % (col_w, m)
+        head2 += " | %9s %7s %7s" % ("ticks", "ref", "x ref")
+    print(head1)
+    print(head2)
+    print("-" * len(head2))
+    for kind, label in KINDS:
+        for log in LOG_SETTINGS:
+            row = "%-*s %-8s" % (kind_w, "%s: %s" % (kind, label) if log == "on" else "", log)
+            for m in models:
+                b = by.get((m, log))
+                t = b.ticks.get(kind) if b else None
+                ref = b.ticks.get("reference") if b else None
+                ratio = t / ref if t is not None and ref else None
+                row += " | %9s %7s %7s" % (fmt(t), fmt(ref), fmt(ratio, "%.2fx"))
+            print(row)
+
+
+def verdict(value, limit):
+    if value is None:
+        return "-"
+    return "met" if value <= limit else "NOT MET"
+
+
+def print_targets(models, boots):
+    by = {(b.model, b.exit_log): b for b in boots}
+
+    def t(m, log, kind):
+        b = by.get((m, log))
+        return b.ticks.get(kind) if b else None
+
+    print()
+    print("targets (issue 6), exit_log=on (the default) unless said otherwise:")
+    rows = []
+    for m in models:
+        for kind, what, limit in (("vmcall_nop", "VMCALL exit <= 100 ticks", 100),
+                                  ("cpuid_hv", "CPUID exit <= 120 ticks (leaf 0x40000000)", 120),
+                                  ("cpuid_0", "CPUID exit <= 120 ticks (leaf 0, passthrough)", 120)):
+            v = t(m, "on", kind)
+            rows.append((what, m, fmt(v), verdict(v, limit)))
+        on, off = t(m, "on", "ept_violation"), t(m, "off", "ept_violation")
+        ratio = on / off if on is not None and off else None
+        rows.append(("EPT violation: exit_log=on <= 1.2x exit_log=off", m,
+                     "%s / %s = %s" % (fmt(on), fmt(off), fmt(ratio, "%.3fx")), verdict(ratio, 1.2)))
+    for what, m, value, v in sorted(rows, key=lambda r: r[0]):
+        print("  %-50s %-22s %-26s %s" % (what, m, value, v))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--models", default=",".join(DEFAULT_MODELS), help="Bochs CPU models, comma-separated")
+    ap.add_argument("--jobs", type=int, default=2, help="boots at once (at most 2: run-bochs.sh's slots)")
+    ap.add_argument("--timeout", type=int, default=240, help="seconds per boot")
+    ap.add_argument("--guest", default=None, help="boot this GUEST.BIN instead of the built-in bench guest")
+    args = ap.parse_args()
+    models = [m for m in args.models.split(",") if m]
+    if not os.path.exists(EFI):
+        print("exit_bench: %s missing (run make)" % EFI)
+        return 1
+    boots = [Boot(m, log) for m in models for log in LOG_SETTINGS]
+    print("exit_bench: %d boots of guest=bench in Bochs (%s; exit_log=on/off), %d at a time; logs in %s"
+          % (len(boots), ", ".join(models), min(max(args.jobs, 1), 2), os.path.relpath(OUT, ROOT)), flush=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=min(max(args.jobs, 1), 2)) as pool:
+        done = list(pool.map(lambda b: run_boot(b, args.guest, args.timeout), boots))
+    for b in done:
+        print("  %-40s boot %5.1fs (waited %4.1fs for a Bochs slot)%s"
+              % (b.name, b.boot_s, b.wait_s, "" if b.min_ticks is None else "  min_ticks=%d" % b.min_ticks))
+    print_table(models, done)
+    print_targets(models, done)
+    failed = [b for b in done if not b.ok()]
+    for b in failed:
+        print("\nexit_bench: %s FAILED (serial log: %s):" % (b.name, os.path.relpath(b.serial, ROOT)))
+        for e in b.errors:
+            print("  " + e)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
