@@ -28,6 +28,12 @@ static inline enum vmx_result vmx_result_from_flags(bool cf, bool zf)
 	return cf ? VMX_FAIL_INVALID : zf ? VMX_FAIL_VALID : VMX_OK;
 }
 
+/* Host tests (HV_HOST_TEST) have no VMX: there these two are plain functions of a fake current
+ * VMCS (tests/host/fake_vmcs.c), which also provides the out-of-line instructions below. */
+#ifdef HV_HOST_TEST
+enum vmx_result vmx_raw_vmread(uint64_t field, uint64_t *value);
+enum vmx_result vmx_raw_vmwrite(uint64_t field, uint64_t value);
+#else
 static inline enum vmx_result vmx_raw_vmread(uint64_t field, uint64_t *value)
 {
 	bool cf, zf;
@@ -47,6 +53,7 @@ static inline enum vmx_result vmx_raw_vmwrite(uint64_t field, uint64_t value)
 			 : "cc", "memory");
 	return vmx_result_from_flags(cf, zf);
 }
+#endif
 
 static inline enum vmx_result vmread(uint64_t field, uint64_t *value)
 {

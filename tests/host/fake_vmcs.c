@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: MIT
+/* tests/host/fake_vmcs.c - the machine under the exit dispatcher, see the header. */
+#include "tests/host/fake_vmcs.h"
+
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "arch/x86_64/vmx_insn.h"
+#include "vmm/fmt.h"
+#include "vmm/guest_layout.h"
+#include "vmm/hv.h"
+#include "vmm/log.h"
+#include "vmm/page_pool.h"
+#include "vmm/vmcs_fields.h"
+
+/* ------------------------------------------------------------------ the current VMCS */
+
+struct field {
+	uint32_t enc;
+	bool absent;
+	uint64_t value;
+};
+
+static struct field fields[FAKE_VMCS_MAX_FIELDS];
+static size_t nfields;
+static struct fake_vmwrite writes[FAKE_VMCS_MAX_WRITES];
+static size_t nwrites, failed_writes, failed_reads;
+
+#define VMX_ERR_UNSUPPORTED_FIELD 12
+#define VMX_ERR_READ_ONLY_FIELD   13
+
+void fake_vmcs_reset(void)
+{
+	nfields = 0;
+	fake_vmcs_clear_writes();
+	failed_reads = 0;
+}
+
+void fake_vmcs_clear_writes(void)
+{
+	nwrites = 0;
+	failed_writes = 0;
+}
+
+/* SDM Vol. 3D Appendix B: bit 0 access type, 9:1 index, 11:10 type, 12 reserved, 14:13 width,
+ * 31:15 reserved. Anything else is not a field on any CPU. */
+static bool valid_encoding(uint64_t enc)
+{
+	return enc <= 0x7fffu && !(enc & (1u << 12)) && !((enc & 1) && ((enc >> 13) & 3) != 1);
+}
+
+bool fake_vmcs_is_read_only(uint32_t enc)
+{
+	return ((enc >> 10) & 3) == 1;   /* VM-exit information fields */
+}
+
+/* What the field keeps of a value: 16, 64, 32 or natural (64) bits; the high half of a 64-bit
+ * field (access type 1) is 32 bits. */
+static uint64_t width_mask(uint32_t enc)
+{
+	if (enc & 1)
+		return 0xffffffffull;
+	switch ((enc >> 13) & 3) {
+	case 0: return 0xffffull;
+	case 2: return 0xffffffffull;
+	default: return ~0ull;
+	}
+}
+
+static struct field *find(uint32_t enc, bool create)
+{
+	for (size_t i = 0; i < nfields; i++)
+		if (fields[i].enc == enc)
+			return &fields[i];
+	if (!create)
+		return 0;
+	if (nfields == FAKE_VMCS_MAX_FIELDS) {
+		fprintf(stderr, "fake_vmcs: more than %d distinct fields\n", FAKE_VMCS_MAX_FIELDS);
+		abort();
+	}
+	fields[nfields] = (struct field){ .enc = enc };
+	return &fields[nfields++];
+}
+
+void fake_vmcs_set(uint32_t enc, uint64_t value)
+{
+	find(enc, true)->value = value & width_mask(enc);
+}
+
+uint64_t fake_vmcs_get(uint32_t enc)
+{
+	struct field *f = find(enc, false);
+	return f ? f->value : 0;
+}
+
+void fake_vmcs_set_absent(uint32_t enc, bool absent)
+{
+	find(enc, true)->absent = absent;
+}
+
+static enum vmx_result fail_valid(uint32_t err)
+{
+	find(VM_INSTRUCTION_ERROR, true)->value = err;
+	return VMX_FAIL_VALID;
+}
+
+enum vmx_result vmx_raw_vmread(uint64_t enc, uint64_t *value)
+{
+	struct field *f;
+
+	if (!valid_encoding(enc)) {
+		failed_reads++;
+		return fail_valid(VMX_ERR_UNSUPPORTED_FIELD);
+	}
+	f = find((uint32_t)enc, false);
+	if (f && f->absent) {
+		failed_reads++;
+		return fail_valid(VMX_ERR_UNSUPPORTED_FIELD);
+	}
+	*value = f ? f->value : 0;
+	return VMX_OK;
+}
+
+enum vmx_result vmx_raw_vmwrite(uint64_t enc, uint64_t value)
+{
+	struct field *f;
+
+	if (nwrites < FAKE_VMCS_MAX_WRITES)
+		writes[nwrites] = (struct fake_vmwrite){ (uint32_t)enc, value };
+	nwrites++;
+	if (!valid_encoding(enc) || ((f = find((uint32_t)enc, false)) && f->absent)) {
+		failed_writes++;
+		return fail_valid(VMX_ERR_UNSUPPORTED_FIELD);
+	}
+	if (fake_vmcs_is_read_only((uint32_t)enc)) {
+		failed_writes++;
+		return fail_valid(VMX_ERR_READ_ONLY_FIELD);
+	}
+	fake_vmcs_set((uint32_t)enc, value);
+	return VMX_OK;
+}
+
+size_t fake_vmcs_nwrites(void) { return nwrites; }
+size_t fake_vmcs_failed_writes(void) { return failed_writes; }
+size_t fake_vmcs_failed_reads(void) { return failed_reads; }
+
+const struct fake_vmwrite *fake_vmcs_write_at(size_t i)
+{
+	return i < nwrites && i < FAKE_VMCS_MAX_WRITES ? &writes[i] : 0;
+}
+
+size_t fake_vmcs_writes_to(uint32_t enc)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nwrites && i < FAKE_VMCS_MAX_WRITES; i++)
+		n += writes[i].field == enc;
+	return n;
+}
+
+/* The rest of arch/x86_64/vmx_insn.c, the same text, over the fake VMCS (that file's VMXON,
+ * INVEPT... are inline assembly and cannot run here). */
+enum vmx_result vmx_report_failure(const char *insn, enum vmx_result r, uint64_t arg)
+{
+	if (r == VMX_FAIL_INVALID) {
+		hv_log("vmx: %s failed: VMfailInvalid (no current VMCS or bad operand) arg=0x%llx", insn,
+		       (unsigned long long)arg);
+	} else if (r == VMX_FAIL_VALID) {
+		uint32_t err = vmx_instruction_error();
+		hv_log("vmx: %s failed: VMfailValid error=%u (%s) arg=0x%llx", insn, err,
+		       vmx_instruction_error_name(err), (unsigned long long)arg);
+	}
+	return r;
+}
+
+enum vmx_result vmx_describe_entry_failure(const char *insn, uint64_t rflags, char *buf, size_t len)
+{
+	enum vmx_result r = vmx_result_from_flags(rflags & 1, (rflags >> 6) & 1);
+
+	if (r == VMX_FAIL_VALID) {
+		uint32_t err = vmx_instruction_error();
+		hv_snprintf(buf, len, "%s failed: VM-instruction error %u (%s)", insn, err,
+			    vmx_instruction_error_name(err));
+	} else {
+		hv_snprintf(buf, len, "%s failed: VMfailInvalid (no current VMCS)", insn);
+	}
+	return r;
+}
+
+uint32_t vmx_instruction_error(void)
+{
+	uint64_t v = 0;
+	if (vmx_raw_vmread(VMCS_VM_INSTRUCTION_ERROR, &v) != VMX_OK)
+		return 0;
+	return (uint32_t)v;
+}
+
+enum vmx_result invept(uint64_t type, uint64_t eptp)
+{
+	fake_hw.invept_calls++;
+	fake_hw.invept_type = type;
+	fake_hw.invept_eptp = eptp;
+	if (type != EPT_FLUSH_SINGLE && type != EPT_FLUSH_GLOBAL)
+		return vmx_report_failure("INVEPT", fail_valid(28), type);
+	return VMX_OK;
+}
+
+/* ------------------------------------------------------------------ the CPU */
+
+struct fake_cpu_hw fake_hw;
+
+void fake_cpuid_table(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
+{
+	switch (leaf) {
+	case 0:
+		*out = (struct cpuid_regs){ 0x16, 0x756e6547, 0x6c65746e, 0x49656e69 };   /* GenuineIntel */
+		break;
+	case 1:
+		*out = (struct cpuid_regs){ 0x00050654, 0x00100800, FAKE_CPUID_1_ECX, 0xbfebfbff };
+		break;
+	case 0xd:
+		if (subleaf == 0) {
+			*out = (struct cpuid_regs){ FAKE_CPUID_D_EAX, 0x340, 0xa88, 0 };
+			break;
+		}
+		/* fall through */
+	default:
+		out->eax = leaf * 0x9e3779b1u ^ subleaf;
+		out->ebx = out->eax * 0x85ebca6bu + 1;
+		out->ecx = out->ebx * 0xc2b2ae35u + 2;
+		out->edx = out->ecx * 0x27d4eb2fu + 3;
+		break;
+	}
+}
+
+void fake_hw_reset(void)
+{
+	fake_hw = (struct fake_cpu_hw){ .cpuid = fake_cpuid_table, .cr4 = FAKE_CR4_DEFAULT };
+}
+
+void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	fake_hw.cpuid_calls++;
+	fake_hw.cpuid_last_leaf = leaf;
+	fake_hw.cpuid_last_subleaf = subleaf;
+	(fake_hw.cpuid ? fake_hw.cpuid : fake_cpuid_table)(leaf, subleaf, r);
+}
+
+uint64_t read_cr4(void) { return fake_hw.cr4; }
+void write_cr4(uint64_t v) { fake_hw.cr4 = v; fake_hw.cr4_writes++; }
+
+void xsetbv(uint32_t index, uint64_t v)
+{
+	fake_hw.xsetbv_calls++;
+	fake_hw.xsetbv_index = index;
+	fake_hw.xsetbv_value = v;
+}
+
+void outb(uint16_t port, uint8_t v)
+{
+	(void)port;
+	(void)v;
+	fake_hw.port_writes++;
+}
+
+uint8_t inb(uint16_t port)
+{
+	(void)port;
+	fake_hw.port_reads++;
+	return 0xff;
+}
+
+/* ------------------------------------------------------------------ objects that cannot link here */
+
+static jmp_buf *end_jmp;
+enum hv_status fake_end_status;
+unsigned fake_end_calls;
+
+/* vmm/main.c: the real one turns VMX off and powers the machine off. */
+void hv_end(enum hv_status s)
+{
+	hv_log("end: status=%s code=%d", hv_status_name(s), (int)s);
+	fake_end_status = s;
+	fake_end_calls++;
+	if (!end_jmp) {
+		fprintf(stderr, "fake_vmcs: hv_end(%s) outside fake_exit\n", hv_status_name(s));
+		abort();
+	}
+	longjmp(*end_jmp, 1);
+}
+
+void hv_fatal(enum hv_status s, const char *why)
+{
+	hv_log("FATAL %s (code %d): %s", hv_status_name(s), (int)s, why);
+	hv_end(s);
+}
+
+/* vmm/vmcs.c */
+void vmcs_dump_guest_state(void)
+{
+	fake_hw.vmcs_dumps++;
+	hv_log("guest-state: rip=0x%llx (host test: fake VMCS)", (unsigned long long)fake_vmcs_get(GUEST_RIP));
+}
+
+/* vmm/vmx_entry.asm: addresses only (HOST_RIP); nothing jumps there on the host. */
+void vmx_exit_entry(void)
+{
+	fprintf(stderr, "fake_vmcs: vmx_exit_entry called\n");
+	abort();
+}
+
+/* vmm/page_pool.c: vmm/guest_loader.c (linked for guest_gpa_in_region) builds its EPT from the
+ * pool; guests here get theirs from the arena, so the pool is always empty. */
+uint64_t pool_alloc_page(void) { return 0; }
+
+void pool_free_page(uint64_t pa)
+{
+	fprintf(stderr, "fake_vmcs: pool_free_page(0x%llx) of a page the pool never gave\n", (unsigned long long)pa);
+	abort();
+}
+
+/* build/guest/builtin.asm: struct builtin_guest in vmm/guest_loader.c; no built-in guests here. */
+struct fake_builtin_guest {
+	const char *name;
+	const uint8_t *start, *end;
+};
+const struct fake_builtin_guest builtin_guests[1] = { { "none", 0, 0 } };
+const uint64_t builtin_guest_count = 0;
+
+/* ------------------------------------------------------------------ running exits */
+
+bool fake_call(void (*fn)(void *arg), void *arg)
+{
+	jmp_buf env, *outer = end_jmp;
+
+	if (setjmp(env)) {
+		end_jmp = outer;
+		return true;
+	}
+	end_jmp = &env;
+	fn(arg);
+	end_jmp = outer;
+	return false;
+}
+
+static void dispatch(void *regs)
+{
+	vmx_exit_dispatch(regs);
+}
+
+bool fake_exit(struct guest_regs *regs)
+{
+	return fake_call(dispatch, regs);
+}
+
+void fake_set_exit(uint32_t reason, uint64_t qualification, uint64_t insn_len)
+{
+	fake_vmcs_set(VM_EXIT_REASON, reason);
+	fake_vmcs_set(EXIT_QUALIFICATION, qualification);
+	fake_vmcs_set(VM_EXIT_INSTRUCTION_LEN, insn_len);
+}
+
+/* ------------------------------------------------------------------ a guest */
+
+#define K4 4096ull
+#define M2 (2ull << 20)
+
+/* IA32_VMX_EPT_VPID_CAP bits (SDM Vol. 3D §A.10). */
+#define CAP_EXEC_ONLY     (1ull << 0)
+#define CAP_WALK4         (1ull << 6)
+#define CAP_WB            (1ull << 14)
+#define CAP_2M            (1ull << 16)
+#define CAP_1G            (1ull << 17)
+#define CAP_INVEPT        (1ull << 20)
+#define CAP_AD            (1ull << 21)
+#define CAP_ADVANCED_INFO (1ull << 22)
+#define CAP_INVEPT_SINGLE (1ull << 25)
+#define CAP_INVEPT_ALL    (1ull << 26)
+#define SKYLAKE_X_EPT_VPID_CAP 0x00000f0106334141ull
+
+static void fill_caps(struct vmx_caps *c, uint64_t cap)
+{
+	memset(c, 0, sizeof(*c));
+	memcpy(c->vendor, "GenuineIntel", 13);
+	c->maxphyaddr = 48;   /* host addresses (the GPAs here) are below 2^47 */
+	c->has_procbased2 = c->has_ept_vpid_cap = c->ept = c->vpid = true;
+	c->preemption_timer = true;
+	c->ept_vpid_cap = cap;
+	c->ept_exec_only = cap & CAP_EXEC_ONLY;
+	c->ept_walk4 = cap & CAP_WALK4;
+	c->ept_wb = cap & CAP_WB;
+	c->ept_2m = cap & CAP_2M;
+	c->ept_1g = cap & CAP_1G;
+	c->ept_ad = cap & CAP_AD;
+	c->ept_advanced_info = cap & CAP_ADVANCED_INFO;
+	c->invept = cap & CAP_INVEPT;
+	c->invept_single = c->invept && (cap & CAP_INVEPT_SINGLE);
+	c->invept_all = c->invept && (cap & CAP_INVEPT_ALL);
+}
+
+/* The guest's EPT as vmm/guest_loader.c builds it, in the arena. */
+static bool build_ept(struct fake_vm *fv)
+{
+	struct ept_caps ec;
+	struct ept_allocator al = arena_allocator(&fv->arena);
+	struct ept_attr rwx = { EPT_READ | EPT_WRITE | EPT_EXEC, EPT_MT_WB, false };
+
+	ept_caps_from_msr(fv->caps.ept_vpid_cap, fv->caps.maxphyaddr, false, &ec);
+	if (ept_init(&fv->vm.ept, &al, &ec, false) != EPT_OK)
+		return false;
+	if (ept_identity_map_range(&fv->vm.ept, fv->vm.mem_base, fv->vm.mem_size, rwx, 0, 0) != EPT_OK) {
+		ept_destroy(&fv->vm.ept);
+		return false;
+	}
+	fv->vm.eptp = ept_eptp(&fv->vm.ept);
+	return true;
+}
+
+static void init_vm_state(struct fake_vm *fv)
+{
+	struct vm *vm = &fv->vm;
+	uint64_t base = (uint64_t)fv->mem;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->bi = &fv->bi;
+	vm->caps = &fv->caps;
+	vm->mem_base = base;
+	vm->mem_size = fv->mem_size;
+	vm->load_gpa = base + GUEST_IMAGE_OFFSET;
+	vm->entry_gpa = base + FAKE_ENTRY_OFFSET;
+	vm->guest_name = "test";
+	vm->vmcs_pa = 0x1000;
+	vm->launch_regs.gpr[GPR_RDI] = base;
+	vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
+	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+	current_vm = vm;
+}
+
+static void init_vmcs(struct fake_vm *fv)
+{
+	uint64_t base = fv->vm.mem_base;
+
+	fake_vmcs_reset();
+	fake_vmcs_set(GUEST_RIP, base + FAKE_ENTRY_OFFSET);
+	fake_vmcs_set(GUEST_RSP, base + fv->mem_size);
+	fake_vmcs_set(GUEST_RFLAGS, 0x2);
+	fake_vmcs_set(GUEST_CR0, GUEST_CR0_AT_ENTRY);
+	fake_vmcs_set(GUEST_CR3, base + GUEST_PML4_OFFSET);
+	fake_vmcs_set(GUEST_CR4, GUEST_CR4_AT_ENTRY | CR4_VMXE);
+	fake_vmcs_set(CR4_READ_SHADOW, GUEST_CR4_AT_ENTRY);
+	fake_vmcs_set(GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
+	fake_vmcs_set(GUEST_CS_SELECTOR, GUEST_SEL_CODE64);
+	fake_vmcs_set(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+	fake_vmcs_set(EPT_POINTER, fv->vm.eptp);
+}
+
+static void fill_pattern(uint8_t *p, uint64_t n)
+{
+	/* Printable runs of varying length ending in NUL, so that a string at any address has some
+	 * length; the last page has no NUL at all (a string there runs off the end of memory). */
+	uint32_t x = 0x12345678u;
+
+	for (uint64_t i = 0; i < n; i++) {
+		x = x * 1103515245u + 12345u;
+		p[i] = (x >> 24) % 97 == 0 ? 0 : (uint8_t)(0x21 + (x >> 16) % 94);
+	}
+	for (uint64_t i = n >= K4 ? n - K4 : 0; i < n; i++)
+		if (!p[i])
+			p[i] = 'z';
+}
+
+bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts)
+{
+	struct fake_vm_opts o = opts ? *opts : (struct fake_vm_opts){ 0 };
+	uint8_t *map;
+	uint64_t base;
+
+	memset(fv, 0, sizeof(*fv));
+	if (!o.mem_size)
+		o.mem_size = 4ull << 20;
+	if (!o.ept_vpid_cap)
+		o.ept_vpid_cap = SKYLAKE_X_EPT_VPID_CAP;
+	if (!o.arena_pages)
+		o.arena_pages = 64;
+	if (o.mem_size & (K4 - 1))
+		return false;
+	/* 2 MiB aligned, with inaccessible memory on both sides. */
+	fv->map_size = o.mem_size + 2 * M2;
+	map = mmap(0, fv->map_size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (map == MAP_FAILED)
+		return false;
+	base = ((uint64_t)(uintptr_t)map + K4 + M2 - 1) & ~(M2 - 1);
+	fv->map = map;
+	fv->mem = (uint8_t *)(uintptr_t)base;
+	fv->mem_size = o.mem_size;
+	if (mprotect(fv->mem, fv->mem_size, PROT_READ | PROT_WRITE) != 0 ||
+	    !arena_init(&fv->arena, o.arena_pages)) {
+		munmap(map, fv->map_size);
+		memset(fv, 0, sizeof(*fv));
+		return false;
+	}
+	if (!o.no_poison_fill)
+		fill_pattern(fv->mem, fv->mem_size);
+	memcpy(fv->bi.cfg.guest_name, "test", 5);
+	fv->bi.guest_mem_base = base;
+	fv->bi.guest_mem_size = fv->mem_size;
+	fill_caps(&fv->caps, o.ept_vpid_cap);
+	init_vm_state(fv);
+	if (!build_ept(fv)) {
+		fake_vm_destroy(fv);
+		return false;
+	}
+	init_vmcs(fv);
+	fake_hw_reset();
+	return true;
+}
+
+bool fake_vm_reset(struct fake_vm *fv)
+{
+	bool clean;
+
+	ept_destroy(&fv->vm.ept);
+	clean = fv->arena.in_use == 0;
+	fv->arena.fail_after = -1;
+	init_vm_state(fv);
+	if (!build_ept(fv))
+		return false;
+	init_vmcs(fv);
+	fake_hw_reset();
+	return clean;
+}
+
+void fake_vm_destroy(struct fake_vm *fv)
+{
+	if (current_vm == &fv->vm)
+		current_vm = 0;
+	if (fv->vm.ept.root)
+		ept_destroy(&fv->vm.ept);
+	arena_fini(&fv->arena);
+	if (fv->map)
+		munmap(fv->map, fv->map_size);
+	memset(fv, 0, sizeof(*fv));
+}
+
+void fake_vm_protect_memory(struct fake_vm *fv, bool read_only)
+{
+	if (mprotect(fv->mem, fv->mem_size, read_only ? PROT_READ : PROT_READ | PROT_WRITE) != 0)
+		abort();
+}
+
+void fake_regs_init(const struct fake_vm *fv, struct guest_regs *r)
+{
+	*r = fv->vm.launch_regs;
+}
+
+/* ------------------------------------------------------------------ the log */
+
+#define LOG_CAP (1u << 20)
+
+static char log_buf[LOG_CAP + 1];
+static size_t log_len;
+static bool log_over, log_started;
+
+static void capture_sink(const char *s, size_t n)
+{
+	if (n > LOG_CAP - log_len) {
+		n = LOG_CAP - log_len;
+		log_over = true;
+	}
+	memcpy(log_buf + log_len, s, n);
+	log_len += n;
+	log_buf[log_len] = '\0';
+}
+
+void fake_log_capture_start(void)
+{
+	if (!log_started)
+		log_add_sink(capture_sink);
+	log_started = true;
+	fake_log_reset();
+}
+
+void fake_log_reset(void)
+{
+	log_len = 0;
+	log_over = false;
+	log_buf[0] = '\0';
+}
+
+const char *fake_log_text(void) { return log_buf; }
+size_t fake_log_len(void) { return log_len; }
+bool fake_log_overflowed(void) { return log_over; }
+
+/* Start of line i, or 0. */
+static const char *line_start(size_t i, size_t *len)
+{
+	const char *p = log_buf, *end = log_buf + log_len;
+
+	for (;;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return 0;
+		if (i-- == 0) {
+			*len = (size_t)(nl - p);
+			return p;
+		}
+		p = nl + 1;
+	}
+}
+
+size_t fake_log_nlines(void)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < log_len; i++)
+		n += log_buf[i] == '\n';
+	return n;
+}
+
+bool fake_log_line(size_t i, char *buf, size_t len)
+{
+	size_t n;
+	const char *p = line_start(i, &n);
+
+	if (!p || !len)
+		return false;
+	if (n > len - 1)
+		n = len - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return true;
+}
+
+long fake_log_find(const char *prefix, size_t from)
+{
+	size_t pl = strlen(prefix), n;
+	const char *p;
+
+	for (size_t i = from; (p = line_start(i, &n)) != 0; i++)
+		if (n >= pl && memcmp(p, prefix, pl) == 0)
+			return (long)i;
+	return -1;
+}
+
+size_t fake_log_count(const char *prefix)
+{
+	size_t c = 0;
+
+	for (long i = fake_log_find(prefix, 0); i >= 0; i = fake_log_find(prefix, (size_t)i + 1))
+		c++;
+	return c;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/host/fake_vmcs.h - the machine under the VM-exit dispatcher, faked for host tests and
+ * the exit fuzzer, so that the hypervisor's own vmm/vmx_exit.c and vmm/hypercall.c run unchanged
+ * as a Linux process (built with -DHV_HOST_TEST, see arch/x86_64/vmx_insn.h and cpu.h).
+ *
+ * - A current VMCS: field -> value. Every field reads 0 until set. A field the test marks absent
+ *   fails VMREAD/VMWRITE with VMfailValid, VM-instruction error 12, like an unsupported component
+ *   on a real CPU; a VMWRITE to a read-only field (exit information, encoding bits 11:10 = 1)
+ *   fails with error 13. Every VMWRITE is recorded, failed ones counted.
+ * - The privileged CPU operations of the exit path: CPUID (a fixed Skylake-like table, so leaf 1
+ *   answers are deterministic; a test may replace it), CR4, XSETBV, port I/O, INVEPT. Each call
+ *   is recorded.
+ * - The symbols of objects that cannot run on the host: hv_end/hv_fatal (the real ones power
+ *   off; these longjmp back to fake_exit), the VMX failure reporters of arch/x86_64/vmx_insn.c,
+ *   vmcs_dump_guest_state, the exit stubs of vmm/vmx_entry.asm, the page pool and the built-in
+ *   guest table that vmm/guest_loader.c refers to.
+ * - A guest (struct fake_vm): memory from mmap, 2 MiB aligned, with an inaccessible page on each
+ *   side, whose address is its GPA (the hypervisor uses GPA == HPA as a pointer); its EPT built in
+ *   simulated physical memory (tests/host/ept_test_arena.c) the way vmm/guest_loader.c builds it.
+ * - Log capture: a log sink that keeps every byte, with line accessors.
+ */
+#ifndef TESTS_HOST_FAKE_VMCS_H
+#define TESTS_HOST_FAKE_VMCS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86_64/cpu.h"
+#include "tests/host/ept_test_arena.h"
+#include "vmm/boot_info.h"
+#include "vmm/status.h"
+#include "vmm/vm.h"
+#include "vmm/vmx_caps.h"
+
+/* ------------------------------------------------------------------ the current VMCS */
+
+#define FAKE_VMCS_MAX_FIELDS 128
+#define FAKE_VMCS_MAX_WRITES 256
+
+struct fake_vmwrite {
+	uint32_t field;
+	uint64_t value;
+};
+
+void fake_vmcs_reset(void);                       /* all fields 0 and present, nothing recorded */
+void fake_vmcs_set(uint32_t field, uint64_t value);  /* no recording */
+uint64_t fake_vmcs_get(uint32_t field);
+void fake_vmcs_set_absent(uint32_t field, bool absent);
+bool fake_vmcs_is_read_only(uint32_t field);
+
+/* Recorded VMWRITEs since the last fake_vmcs_clear_writes() (or reset). */
+void fake_vmcs_clear_writes(void);
+size_t fake_vmcs_nwrites(void);                   /* all attempts, also past the record's end */
+const struct fake_vmwrite *fake_vmcs_write_at(size_t i);
+size_t fake_vmcs_writes_to(uint32_t field);
+size_t fake_vmcs_failed_writes(void);             /* absent or read-only */
+size_t fake_vmcs_failed_reads(void);              /* of absent fields */
+
+/* ------------------------------------------------------------------ the CPU */
+
+typedef void (*fake_cpuid_fn)(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
+
+struct fake_cpu_hw {
+	fake_cpuid_fn cpuid;                      /* fake_cpuid_table unless a test sets another */
+	unsigned cpuid_calls;
+	uint32_t cpuid_last_leaf, cpuid_last_subleaf;
+	uint64_t cr4;                             /* read_cr4(); OSXSAVE (bit 18) set by default */
+	unsigned cr4_writes;
+	unsigned xsetbv_calls;
+	uint32_t xsetbv_index;
+	uint64_t xsetbv_value;
+	unsigned port_writes, port_reads;         /* outb / inb */
+	unsigned invept_calls;
+	uint64_t invept_type, invept_eptp;
+	unsigned vmcs_dumps;                      /* vmcs_dump_guest_state() calls */
+};
+extern struct fake_cpu_hw fake_hw;
+
+/* The default CPUID: a fixed Skylake-like table (leaf 1 ECX has VMX, not the hypervisor bit;
+ * leaf 0xD subleaf 0 offers XCR0 bits 0-2 and 5-7), other leaves a fixed function of the input. */
+void fake_cpuid_table(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
+#define FAKE_CPUID_1_ECX 0x7ffefbffu              /* bit 5 (VMX) set, bit 31 clear */
+#define FAKE_CPUID_D_EAX 0x000000e7u              /* XCR0 x87 SSE AVX opmask ZMM_Hi256 Hi16_ZMM */
+#define FAKE_CR4_DEFAULT (CR4_PAE | CR4_PGE | CR4_VMXE | (1ull << 18))
+
+void fake_hw_reset(void);
+
+/* ------------------------------------------------------------------ running exits */
+
+/* One VM exit: vmx_exit_dispatch(regs) with the fake VMCS as it is now. Returns false when the
+ * exit path went back to the guest, true when it ended the run (hv_end or hv_fatal), with the
+ * status in fake_end_status. */
+bool fake_exit(struct guest_regs *regs);
+/* Any function that may end the run (e.g. vmx_resume_failed): true if it did. */
+bool fake_call(void (*fn)(void *arg), void *arg);
+extern enum hv_status fake_end_status;
+extern unsigned fake_end_calls;
+
+/* ------------------------------------------------------------------ a guest */
+
+struct fake_vm_opts {
+	uint64_t mem_size;          /* default 4 MiB (docs/guest-abi.md) */
+	uint64_t ept_vpid_cap;      /* default Skylake-X: 2M, 1G, exec-only, INVEPT single+all */
+	uint64_t arena_pages;       /* simulated physical memory for EPT tables; default 64 */
+	bool no_poison_fill;        /* leave guest memory zero (default: a fixed byte pattern) */
+};
+
+struct fake_vm {
+	struct vm vm;
+	struct vmx_caps caps;
+	struct boot_info bi;
+	struct ept_arena arena;
+	uint8_t *mem;               /* == (uint8_t *)vm.mem_base */
+	uint64_t mem_size;
+	void *map;                  /* the whole mapping, guard pages included */
+	size_t map_size;
+};
+
+#define FAKE_ENTRY_OFFSET 0x10020ull   /* where RIP starts, as for the default guest */
+
+/* Memory, EPT (identity map, rwx, WB), VM fields as vm_run/guest_load set them, current_vm, and a
+ * fresh VMCS: GUEST_RIP = base + FAKE_ENTRY_OFFSET, GUEST_RSP = end of memory, GUEST_CR3 = base,
+ * HOST_RIP = vmx_exit_entry, EPT_POINTER = the EPTP. False (and nothing allocated) on failure. */
+bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts);
+/* A fresh VM in the same memory (not cleared: the caller owns its contents): state, EPT and VMCS
+ * as after fake_vm_create. Checks the previous EPT freed every table (false if not). */
+bool fake_vm_reset(struct fake_vm *fv);
+void fake_vm_destroy(struct fake_vm *fv);
+/* Make guest memory read-only (or writable again); a write by the hypervisor then crashes. */
+void fake_vm_protect_memory(struct fake_vm *fv, bool read_only);
+
+/* Registers as a guest would have them at a VM exit: zero except RDI/RSI/RDX as at launch. */
+void fake_regs_init(const struct fake_vm *fv, struct guest_regs *r);
+
+/* Set up one exit: reason, qualification, instruction length; everything else stays. */
+void fake_set_exit(uint32_t reason, uint64_t qualification, uint64_t insn_len);
+
+/* ------------------------------------------------------------------ the log */
+
+/* Registers (once) a sink that keeps everything logged in a buffer; reset empties it. */
+void fake_log_capture_start(void);
+void fake_log_reset(void);
+const char *fake_log_text(void);             /* NUL-terminated, everything since the reset */
+size_t fake_log_len(void);
+bool fake_log_overflowed(void);
+size_t fake_log_nlines(void);                /* complete lines (ending in '\n') */
+/* Line i without its '\n', copied into buf (NUL-terminated); false past the last line. */
+bool fake_log_line(size_t i, char *buf, size_t len);
+/* Index of the first line starting with prefix at or after line from, or -1. */
+long fake_log_find(const char *prefix, size_t from);
+/* How many lines start with prefix. */
+size_t fake_log_count(const char *prefix);
+
+#endif /* TESTS_HOST_FAKE_VMCS_H */
