@@ -30,7 +30,7 @@ EFI_CRT := $(EFI_LIB)/crt0-efi-x86_64.o
 # Freestanding flags for everything linked into the image: no red zone (interrupts and VM exits
 # land on the same stack), no SSE/x87 (the hypervisor never saves vector state), no stack protector.
 HV_WARN   := -Wall -Wextra -Werror
-HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check -fpic \
+HV_CFLAGS := -std=c11 -O2 -g -ffreestanding -fno-stack-protector -fno-stack-check -fpic -fvisibility=hidden \
              -fshort-wchar -mno-red-zone -mgeneral-regs-only -fno-strict-aliasing \
              -fno-asynchronous-unwind-tables -MMD -MP $(HV_WARN) -I. -Iinclude \
              -DHV_VERSION='"$(VERSION)"' -DHV_COMMIT='"$(COMMIT)"' -DHV_SERIAL_PORT=$(SERIAL_PORT)

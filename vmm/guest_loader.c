@@ -38,11 +38,6 @@ static const struct builtin_guest *find_builtin(const char *name)
 	return 0;
 }
 
-bool guest_gpa_in_region(const struct vm *vm, uint64_t gpa, uint64_t len)
-{
-	return gpa >= vm->mem_base && len <= vm->mem_size && gpa - vm->mem_base <= vm->mem_size - len;
-}
-
 /* The image to run, and where it came from. A bad GUEST.BIN or an unknown name falls back to
  * the built-in default guest, saying why in one line. */
 static const uint8_t *choose_image(struct vm *vm, uint64_t *size)

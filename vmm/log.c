@@ -15,12 +15,6 @@ struct log_rec {
 	char text[LOG_LINE_MAX];
 };
 
-struct ratelimit {
-	uint64_t start;                      /* TSC at the start of the interval */
-	uint32_t printed;                    /* lines let through in this interval */
-	uint64_t suppressed;                 /* lines counted since the last report */
-};
-
 static const char *const tag_names[LOG_TAG_COUNT] = {
 	[LOG_TAG_NONE] = "none", [LOG_TAG_GUEST] = "guest", [LOG_TAG_EPT_VIOLATION] = "ept-violation",
 	[LOG_TAG_EPT_POLICY] = "ept-policy", [LOG_TAG_MSR] = "msr", [LOG_TAG_XSETBV] = "xsetbv",
@@ -32,23 +26,21 @@ static char tx[LOG_LINE_MAX + 2];            /* the line leaving the UART, "\r\n
 static uint32_t tx_len, tx_pos;
 static uint64_t dropped_pending;             /* lost since the last "dropped" notice */
 static bool deferred;
-static struct ratelimit limits[LOG_TAG_COUNT];
+struct log_limit log_limits[LOG_TAG_COUNT];
 static struct log_stats stats;
 static log_sink_fn sinks[LOG_MAX_SINKS];
 static unsigned (*serial_room)(void);
 static void (*serial_put)(char c);
-static uint64_t (*clock_now)(void);
 uint32_t log_waiting;
+uint64_t log_last_poll;
+#ifdef HV_HOST_TEST
+uint64_t (*log_test_clock)(void);
+#endif
 
 void log_set_serial(unsigned (*room)(void), void (*put)(char c))
 {
 	serial_room = room;
 	serial_put = put;
-}
-
-void log_set_clock(uint64_t (*now)(void))
-{
-	clock_now = now;
 }
 
 void log_add_sink(log_sink_fn fn)
@@ -125,6 +117,7 @@ static bool next_line(void)
 
 void log_pump(void)
 {
+	log_last_poll = log_now();
 	for (;;) {
 		if (tx_pos == tx_len && !next_line())
 			break;
@@ -202,38 +195,37 @@ static void append_text(const char *prefix, size_t pn, const char *fmt, va_list 
 	commit();
 }
 
-bool log_ratelimit(enum log_tag tag)
+/* The inline log_ratelimit's other cases: within the burst, or a new interval. */
+bool log_ratelimit_slow(enum log_tag tag)
 {
-	struct ratelimit *l = &limits[tag];
+	struct log_limit *l = &log_limits[tag];
+	uint64_t now = log_now();
 
 	if (tag == LOG_TAG_NONE)
 		return true;
-	if (clock_now) {
-		uint64_t now = clock_now();
-		if (!l->start)
-			l->start = now;   /* the first line of this tag opens the first interval */
-		if (now - l->start >= LOG_RATELIMIT_INTERVAL) {
-			l->start = now;
-			l->printed = 0;
-			log_ratelimit_report();
-		}
+	if (!l->start)
+		l->start = now;   /* the first line of this tag opens the first interval */
+	if (now - l->start >= LOG_RATELIMIT_INTERVAL) {
+		l->start = now;
+		l->printed = 0;
+		log_ratelimit_report();
 	}
 	if (l->printed < LOG_RATELIMIT_BURST) {
 		l->printed++;
 		return true;
 	}
 	l->suppressed++;
-	stats.suppressed++;
 	return false;
 }
 
 void log_ratelimit_report(void)
 {
 	for (unsigned t = 1; t < LOG_TAG_COUNT; t++) {
-		uint64_t n = limits[t].suppressed;
+		uint64_t n = log_limits[t].suppressed;
 		if (!n)
 			continue;
-		limits[t].suppressed = 0;
+		log_limits[t].suppressed = 0;
+		log_limits[t].reported += n;
 		hv_log("ratelimit: %s: %llu lines suppressed", tag_names[t], (unsigned long long)n);
 	}
 }
@@ -289,6 +281,9 @@ void log_deferred(log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS])
 void log_get_stats(struct log_stats *out)
 {
 	*out = stats;
+	out->suppressed = 0;
+	for (unsigned t = 1; t < LOG_TAG_COUNT; t++)
+		out->suppressed += log_limits[t].reported + log_limits[t].suppressed;
 }
 
 void log_reset(void)
@@ -297,12 +292,15 @@ void log_reset(void)
 	dropped_pending = 0;
 	deferred = false;
 	for (unsigned t = 0; t < LOG_TAG_COUNT; t++)
-		limits[t] = (struct ratelimit){ 0, 0, 0 };
+		log_limits[t] = (struct log_limit){ 0, 0, 0, 0 };
 	stats = (struct log_stats){ 0, 0, 0 };
 	for (int i = 0; i < LOG_MAX_SINKS; i++)
 		sinks[i] = 0;
 	serial_room = 0;
 	serial_put = 0;
-	clock_now = 0;
+#ifdef HV_HOST_TEST
+	log_test_clock = 0;
+#endif
 	log_waiting = 0;
+	log_last_poll = 0;
 }

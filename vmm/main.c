@@ -63,18 +63,12 @@ static void exception_end(void)
 	hv_log("halted: power-cycle the machine");
 }
 
-static uint64_t tsc_now(void)
-{
-	return rdtsc();
-}
-
 static void take_over(struct boot_info *bi)
 {
 	struct paging_result pr;
 	uint64_t ist = 0, top = bi->phys_top > MIN_IDENTITY_MAP ? bi->phys_top : MIN_IDENTITY_MAP;
 
 	cli();
-	log_set_clock(tsc_now);   /* the log's rate limit counts TSC ticks */
 	pool_init(bi->pool_base, bi->pool_size);
 	for (int i = 0; i < IST_STACK_PAGES; i++)
 		ist = pool_alloc_page();

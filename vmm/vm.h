@@ -63,13 +63,17 @@ void vmcs_dump_guest_state(void);
 
 /* vmm/guest_loader.c */
 enum hv_status guest_load(struct vm *vm, char *why, size_t why_len);
-bool guest_gpa_in_region(const struct vm *vm, uint64_t gpa, uint64_t len);
+/* Is [gpa, gpa + len) inside the guest's memory? (No overflow: gpa + len is never computed.) */
+static inline bool guest_gpa_in_region(const struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	return gpa >= vm->mem_base && len <= vm->mem_size && gpa - vm->mem_base <= vm->mem_size - len;
+}
 
 /* vmm/vmx_exit.c */
 void vmx_exit_dispatch(struct guest_regs *regs);
 __attribute__((noreturn)) void vm_end(enum hv_status s, const char *what);
 void vm_invept(struct vm *vm, int flush);
-extern struct vm *current_vm;
+extern struct vm *current_vm __attribute__((visibility("hidden")));   /* no GOT load on exits */
 
 /* vmm/vmx_entry.asm */
 uint64_t vmx_launch(struct guest_regs *regs);   /* returns RFLAGS only if VMLAUNCH failed */

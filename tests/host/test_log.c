@@ -166,7 +166,7 @@ static void test_ratelimit_burst_and_report(void **state)
 	char want[64];
 
 	(void)state;
-	log_set_clock(fake_clock);
+	log_test_clock = fake_clock;
 	for (int i = 0; i < 100; i++)
 		hv_log_tagged(LOG_TAG_MSR, "msr: %d", i);
 	for (int i = 0; i < 5; i++)
@@ -187,7 +187,7 @@ static void test_ratelimit_burst_and_report(void **state)
 static void test_ratelimit_new_interval(void **state)
 {
 	(void)state;
-	log_set_clock(fake_clock);
+	log_test_clock = fake_clock;
 	for (int i = 0; i < LOG_RATELIMIT_BURST + 3; i++)
 		hv_log_tagged(LOG_TAG_EPT_POLICY, "p %d", i);
 	fake_tsc += LOG_RATELIMIT_INTERVAL - 1;
