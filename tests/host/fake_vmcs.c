@@ -13,7 +13,6 @@
 #include "vmm/guest_layout.h"
 #include "vmm/hv.h"
 #include "vmm/log.h"
-#include "vmm/page_pool.h"
 #include "vmm/vmcs_fields.h"
 
 /* ------------------------------------------------------------------ the current VMCS */
@@ -238,7 +237,8 @@ void fake_cpuid_table(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 
 void fake_hw_reset(void)
 {
-	fake_hw = (struct fake_cpu_hw){ .cpuid = fake_cpuid_table, .cr4 = FAKE_CR4_DEFAULT };
+	fake_hw = (struct fake_cpu_hw){ .cpuid = fake_cpuid_table, .cr4 = FAKE_CR4_DEFAULT,
+					.uart_room = FAKE_UART_ROOM_DEFAULT, .tsc = FAKE_TSC_START };
 }
 
 void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
@@ -305,30 +305,19 @@ void vmcs_dump_guest_state(void)
 	hv_log("guest-state: rip=0x%llx (host test: fake VMCS)", (unsigned long long)fake_vmcs_get(GUEST_RIP));
 }
 
-/* vmm/vmx_entry.asm: addresses only (HOST_RIP); nothing jumps there on the host. */
+/* vmm/vmx_entry.asm: addresses only (HOST_RIP), never called on the host; fake_exit does what
+ * the CPU and these entry points would do. */
 void vmx_exit_entry(void)
 {
 	fprintf(stderr, "fake_vmcs: vmx_exit_entry called\n");
 	abort();
 }
 
-/* vmm/page_pool.c: vmm/guest_loader.c (linked for guest_gpa_in_region) builds its EPT from the
- * pool; guests here get theirs from the arena, so the pool is always empty. */
-uint64_t pool_alloc_page(void) { return 0; }
-
-void pool_free_page(uint64_t pa)
+void vmx_exit_reference(void)
 {
-	fprintf(stderr, "fake_vmcs: pool_free_page(0x%llx) of a page the pool never gave\n", (unsigned long long)pa);
+	fprintf(stderr, "fake_vmcs: vmx_exit_reference called\n");
 	abort();
 }
-
-/* build/guest/builtin.asm: struct builtin_guest in vmm/guest_loader.c; no built-in guests here. */
-struct fake_builtin_guest {
-	const char *name;
-	const uint8_t *start, *end;
-};
-const struct fake_builtin_guest builtin_guests[1] = { { "none", 0, 0 } };
-const uint64_t builtin_guest_count = 0;
 
 /* ------------------------------------------------------------------ running exits */
 
@@ -353,6 +342,22 @@ static void dispatch(void *regs)
 
 bool fake_exit(struct guest_regs *regs)
 {
+	uint64_t host_rip = fake_vmcs_get(HOST_RIP);
+
+	fake_hw.exits++;
+	if (host_rip == (uint64_t)(uintptr_t)vmx_exit_reference) {
+		/* The reference path (vmm/vmx_entry.asm): a CPUID exit (the whole 32-bit reason) only
+		 * advances RIP; anything else puts vmx_exit_entry back and takes it. */
+		if ((uint32_t)fake_vmcs_get(VM_EXIT_REASON) == EXIT_REASON_CPUID) {
+			fake_hw.reference_exits++;
+			vmx_raw_vmwrite(GUEST_RIP, fake_vmcs_get(GUEST_RIP) + fake_vmcs_get(VM_EXIT_INSTRUCTION_LEN));
+			return false;
+		}
+		vmx_raw_vmwrite(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+	} else if (host_rip != (uint64_t)(uintptr_t)vmx_exit_entry) {
+		fprintf(stderr, "fake_vmcs: HOST_RIP=0x%llx is no exit entry point\n", (unsigned long long)host_rip);
+		abort();
+	}
 	return fake_call(dispatch, regs);
 }
 
@@ -432,11 +437,41 @@ static void init_vm_state(struct fake_vm *fv)
 	vm->load_gpa = base + GUEST_IMAGE_OFFSET;
 	vm->entry_gpa = base + FAKE_ENTRY_OFFSET;
 	vm->guest_name = "test";
+	vm->exit_log = fv->bi.cfg.exit_log;
 	vm->vmcs_pa = 0x1000;
 	vm->launch_regs.gpr[GPR_RDI] = base;
 	vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
 	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
 	current_vm = vm;
+}
+
+static void capture_sink(const char *s, size_t n);
+
+static unsigned uart_room(void)
+{
+	return fake_hw.uart_room;
+}
+
+static void uart_put(char c)
+{
+	(void)c;
+	fake_hw.uart_bytes++;
+}
+
+static uint64_t clock_now(void)
+{
+	return fake_hw.tsc;
+}
+
+/* The log as while a guest runs (vmm/vm.c: deferred from VMLAUNCH on), everything forgotten. */
+static void init_log(void)
+{
+	log_reset();
+	log_add_sink(capture_sink);
+	log_set_serial(uart_room, uart_put);
+	log_test_clock = clock_now;   /* vmm/log.h: the TSC, in host tests a function */
+	log_set_deferred(true);
+	fake_log_reset();
 }
 
 static void init_vmcs(struct fake_vm *fv)
@@ -505,6 +540,7 @@ bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts)
 	if (!o.no_poison_fill)
 		fill_pattern(fv->mem, fv->mem_size);
 	memcpy(fv->bi.cfg.guest_name, "test", 5);
+	fv->bi.cfg.exit_log = !o.exit_log_off;
 	fv->bi.guest_mem_base = base;
 	fv->bi.guest_mem_size = fv->mem_size;
 	fill_caps(&fv->caps, o.ept_vpid_cap);
@@ -513,8 +549,9 @@ bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts)
 		fake_vm_destroy(fv);
 		return false;
 	}
-	init_vmcs(fv);
 	fake_hw_reset();
+	init_vmcs(fv);
+	init_log();
 	return true;
 }
 
@@ -525,11 +562,13 @@ bool fake_vm_reset(struct fake_vm *fv)
 	ept_destroy(&fv->vm.ept);
 	clean = fv->arena.in_use == 0;
 	fv->arena.fail_after = -1;
+	fv->arena.failures = 0;
 	init_vm_state(fv);
 	if (!build_ept(fv))
 		return false;
-	init_vmcs(fv);
 	fake_hw_reset();
+	init_vmcs(fv);
+	init_log();
 	return clean;
 }
 
@@ -562,10 +601,11 @@ void fake_regs_init(const struct fake_vm *fv, struct guest_regs *r)
 
 static char log_buf[LOG_CAP + 1];
 static size_t log_len;
-static bool log_over, log_started;
+static bool log_over;
 
 static void capture_sink(const char *s, size_t n)
 {
+	fake_hw.sink_calls++;
 	if (n > LOG_CAP - log_len) {
 		n = LOG_CAP - log_len;
 		log_over = true;
@@ -573,14 +613,6 @@ static void capture_sink(const char *s, size_t n)
 	memcpy(log_buf + log_len, s, n);
 	log_len += n;
 	log_buf[log_len] = '\0';
-}
-
-void fake_log_capture_start(void)
-{
-	if (!log_started)
-		log_add_sink(capture_sink);
-	log_started = true;
-	fake_log_reset();
 }
 
 void fake_log_reset(void)

@@ -13,12 +13,11 @@
  *   is recorded.
  * - The symbols of objects that cannot run on the host: hv_end/hv_fatal (the real ones power
  *   off; these longjmp back to fake_exit), the VMX failure reporters of arch/x86_64/vmx_insn.c,
- *   vmcs_dump_guest_state, the exit stubs of vmm/vmx_entry.asm, the page pool and the built-in
- *   guest table that vmm/guest_loader.c refers to.
+ *   vmcs_dump_guest_state, and the entry points of vmm/vmx_entry.asm (fake_exit emulates them).
  * - A guest (struct fake_vm): memory from mmap, 2 MiB aligned, with an inaccessible page on each
  *   side, whose address is its GPA (the hypervisor uses GPA == HPA as a pointer); its EPT built in
  *   simulated physical memory (tests/host/ept_test_arena.c) the way vmm/guest_loader.c builds it.
- * - Log capture: a log sink that keeps every byte, with line accessors.
+ * - Log capture: a log sink (registered by fake_vm_create) that keeps every line, with accessors.
  */
 #ifndef TESTS_HOST_FAKE_VMCS_H
 #define TESTS_HOST_FAKE_VMCS_H
@@ -75,6 +74,11 @@ struct fake_cpu_hw {
 	unsigned invept_calls;
 	uint64_t invept_type, invept_eptp;
 	unsigned vmcs_dumps;                      /* vmcs_dump_guest_state() calls */
+	uint64_t tsc;                             /* the log's rate-limit clock */
+	unsigned uart_room;                       /* bytes the serial port takes per log_pump round */
+	uint64_t uart_bytes;                      /* bytes sent to it */
+	uint64_t sink_calls;                      /* lines the capture sink received */
+	uint64_t exits, reference_exits;          /* fake_exit calls; CPUID exits the reference path took */
 };
 extern struct fake_cpu_hw fake_hw;
 
@@ -84,14 +88,18 @@ void fake_cpuid_table(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
 #define FAKE_CPUID_1_ECX 0x7ffefbffu              /* bit 5 (VMX) set, bit 31 clear */
 #define FAKE_CPUID_D_EAX 0x000000e7u              /* XCR0 x87 SSE AVX opmask ZMM_Hi256 Hi16_ZMM */
 #define FAKE_CR4_DEFAULT (CR4_PAE | CR4_PGE | CR4_VMXE | (1ull << 18))
+#define FAKE_UART_ROOM_DEFAULT (1u << 20)         /* never full: every pump writes everything */
+#define FAKE_TSC_START (1ull << 40)
 
 void fake_hw_reset(void);
 
 /* ------------------------------------------------------------------ running exits */
 
-/* One VM exit: vmx_exit_dispatch(regs) with the fake VMCS as it is now. Returns false when the
- * exit path went back to the guest, true when it ended the run (hv_end or hv_fatal), with the
- * status in fake_end_status. */
+/* One VM exit with the fake VMCS as it is now, taken where HOST_RIP points: vmx_exit_entry, i.e.
+ * vmx_exit_dispatch(regs), or vmx_exit_reference (HC_BENCH_REFERENCE), emulated like
+ * vmm/vmx_entry.asm does it. Returns false when the exit path went back to the guest, true when
+ * it ended the run (hv_end or hv_fatal), with the status in fake_end_status. Log lines of a
+ * resumed exit wait in the ring (the next exit pumps them out; log_pump() does it now). */
 bool fake_exit(struct guest_regs *regs);
 /* Any function that may end the run (e.g. vmx_resume_failed): true if it did. */
 bool fake_call(void (*fn)(void *arg), void *arg);
@@ -105,6 +113,7 @@ struct fake_vm_opts {
 	uint64_t ept_vpid_cap;      /* default Skylake-X: 2M, 1G, exec-only, INVEPT single+all */
 	uint64_t arena_pages;       /* simulated physical memory for EPT tables; default 64 */
 	bool no_poison_fill;        /* leave guest memory zero (default: a fixed byte pattern) */
+	bool exit_log_off;          /* HV.CFG exit_log=off */
 };
 
 struct fake_vm {
@@ -120,9 +129,11 @@ struct fake_vm {
 
 #define FAKE_ENTRY_OFFSET 0x10020ull   /* where RIP starts, as for the default guest */
 
-/* Memory, EPT (identity map, rwx, WB), VM fields as vm_run/guest_load set them, current_vm, and a
- * fresh VMCS: GUEST_RIP = base + FAKE_ENTRY_OFFSET, GUEST_RSP = end of memory, GUEST_CR3 = base,
- * HOST_RIP = vmx_exit_entry, EPT_POINTER = the EPTP. False (and nothing allocated) on failure. */
+/* Memory, EPT (identity map, rwx, WB), VM fields as vm_run/guest_load set them, current_vm, a
+ * fresh VMCS (GUEST_RIP = base + FAKE_ENTRY_OFFSET, GUEST_RSP = end of memory, GUEST_CR3 = base,
+ * HOST_RIP = vmx_exit_entry, EPT_POINTER = the EPTP), fake_hw reset, and the log as while a guest
+ * runs: log_reset(), deferred, the capture sink, a serial port taking fake_hw.uart_room bytes per
+ * round, fake_hw.tsc as its clock. False (and nothing allocated) on failure. */
 bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts);
 /* A fresh VM in the same memory (not cleared: the caller owns its contents): state, EPT and VMCS
  * as after fake_vm_create. Checks the previous EPT freed every table (false if not). */
@@ -139,8 +150,7 @@ void fake_set_exit(uint32_t reason, uint64_t qualification, uint64_t insn_len);
 
 /* ------------------------------------------------------------------ the log */
 
-/* Registers (once) a sink that keeps everything logged in a buffer; reset empties it. */
-void fake_log_capture_start(void);
+/* Every line that leaves the log (its sinks' view) is kept in a buffer; reset empties it. */
 void fake_log_reset(void);
 const char *fake_log_text(void);             /* NUL-terminated, everything since the reset */
 size_t fake_log_len(void);

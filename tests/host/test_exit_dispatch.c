@@ -36,7 +36,6 @@ static struct guest_regs regs;
 
 static int setup_opts(const struct fake_vm_opts *o)
 {
-	fake_log_capture_start();
 	if (!fake_vm_create(&fv, o))
 		return -1;
 	fake_regs_init(&fv, &regs);
@@ -59,6 +58,14 @@ static int setup_no_exec_only(void **state)
 	return setup_opts(&o);
 }
 
+static int setup_exit_log_off(void **state)
+{
+	struct fake_vm_opts o = { .exit_log_off = true };
+
+	(void)state;
+	return setup_opts(&o);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -70,12 +77,18 @@ static int teardown(void **state)
 
 static uint64_t rip(void) { return fake_vmcs_get(GUEST_RIP); }
 
-/* One exit; true when it ended the guest. */
+/* One exit; true when it ended the guest. After a resumed exit, what it logged is pumped out of
+ * the ring now (the next exit would do it first thing). */
 static bool run(uint32_t reason, uint64_t qual, uint64_t len)
 {
+	bool ended;
+
 	fake_set_exit(reason, qual, len);
 	fake_vmcs_clear_writes();
-	return fake_exit(&regs);
+	ended = fake_exit(&regs);
+	if (!ended)
+		log_pump();
+	return ended;
 }
 
 static void run_resumed(uint32_t reason, uint64_t qual, uint64_t len)
@@ -148,14 +161,16 @@ static void assert_log_empty(void)
 		fail_msg("want no log output, got:\n%s", fake_log_text());
 }
 
-/* The guest ended: "[hv] guest: <what>" then "[hv] summary: ..." and the end line (from the
- * fake hv_end), with this status. */
+/* The guest ended with this status and "[hv] guest: <what>", and the lines around it came in the
+ * documented order: ratelimit reports, guest:, summary: (guest-regs lines before or after guest:),
+ * log:, ept-audit:, then the end line (from the fake hv_end). log: counts the lines written. */
 static void assert_ended(enum hv_status s, const char *what_fmt, ...) __attribute__((format(printf, 2, 3)));
 static void assert_ended(enum hv_status s, const char *what_fmt, ...)
 {
 	char what[400], want[420], got[512], end[64];
+	unsigned long long lines, suppressed, dropped;
 	va_list ap;
-	long g, sum, e;
+	long g, sum, lg, audit, e, i;
 
 	va_start(ap, what_fmt);
 	vsnprintf(what, sizeof(what), what_fmt, ap);
@@ -166,12 +181,41 @@ static void assert_ended(enum hv_status s, const char *what_fmt, ...)
 		fail_msg("no \"[hv] guest:\" line, want \"%s\"; log:\n%s", want, fake_log_text());
 	fake_log_line((size_t)g, got, sizeof(got));
 	assert_string_equal(got, want);
-	sum = fake_log_find("[hv] summary: ", (size_t)g);
+	assert_int_equal(fake_log_find("[hv] ratelimit: ", (size_t)g), -1);
+	for (sum = g + 1; fake_log_find("[hv] guest-regs ", (size_t)sum) == sum; sum++)
+		;
 	snprintf(end, sizeof(end), "[hv] end: status=%s code=%d", hv_status_name(s), (int)s);
+	lg = fake_log_find("[hv] log: lines=", (size_t)g);
+	audit = fake_log_find("[hv] ept-audit: ", (size_t)g);
 	e = fake_log_find(end, (size_t)g);
-	if (sum != g + 1 || e < 0)
-		fail_msg("want guest:, summary:, ..., \"%s\" in that order; log:\n%s", end, fake_log_text());
+	if (fake_log_find("[hv] summary: ", (size_t)g) != sum || lg < 0 || audit != lg + 1 || e != audit + 1 ||
+	    (size_t)e + 1 != fake_log_nlines())
+		fail_msg("want guest:, summary:, log:, ept-audit:, \"%s\" in that order; log:\n%s", end, fake_log_text());
+	for (i = sum; i < lg; i++)
+		assert_int_equal(fake_log_find("[hv] summary: ", (size_t)i), i);
+	fake_log_line((size_t)lg, got, sizeof(got));
+	assert_int_equal(sscanf(got, "[hv] log: lines=%llu suppressed=%llu dropped=%llu", &lines, &suppressed, &dropped), 3);
+	assert_int_equal(lines + 3, fake_hw.sink_calls);  /* every line before log:, since the VM started */
 	assert_int_equal(fake_end_status, s);
+}
+
+/* "[hv] log: lines=.. suppressed=S dropped=D" of the guest's end. */
+static void log_counts(unsigned long long *suppressed, unsigned long long *dropped)
+{
+	char got[256];
+	unsigned long long lines;
+	long lg = fake_log_find("[hv] log: lines=", 0);
+
+	assert_true(lg >= 0);
+	fake_log_line((size_t)lg, got, sizeof(got));
+	assert_int_equal(sscanf(got, "[hv] log: lines=%llu suppressed=%llu dropped=%llu", &lines, suppressed, dropped), 3);
+}
+
+static void done(uint64_t code)
+{
+	regs.gpr[GPR_RAX] = HC_DONE;
+	regs.gpr[GPR_RDI] = code;
+	assert_true(run(EXIT_REASON_VMCALL, 0, LEN_VMCALL));
 }
 
 /* The summary lines joined (without "[hv] summary: " prefixes), or "" when there is none. */
@@ -788,8 +832,8 @@ static void test_unhandled_exits_end_guest(void **state)
 		assert_true(run(r, 0xabc, 3));
 		assert_ended(HV_E_GUEST, "ended: unhandled exit %u (%s) qualification=0xabc rip=0x%llx", r,
 			     exit_reason_sdm_name(r), ULL(rip()));
-		assert_int_equal(fake_log_find("[hv] guest-regs rax=0x1111 rbx=0x0 ", 0), 0);
-		assert_int_equal(fake_log_find("[hv] guest-regs r8=0x8888 ", 0), 1);
+		assert_true(fake_log_find("[hv] guest-regs rax=0x1111 rbx=0x0 ", 0) >= 0);
+		assert_true(fake_log_find("[hv] guest-regs r8=0x8888 ", 0) >= 0);
 	}
 	/* Beyond the table: counted in the total only. */
 	assert_int_equal(fv.vm.exits_total, sizeof(reasons) / sizeof(reasons[0]));
@@ -811,12 +855,12 @@ static void test_entry_failure(void **state)
 	(void)state;
 	fake_vmcs_set(EXIT_QUALIFICATION, 0);
 	assert_true(run(EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_INVALID_GUEST_STATE, 0, 0));
-	assert_line(0, "[hv] vm-entry failed: exit reason 33 (VM-entry failure due to invalid guest state) qualification=0x0");
+	assert_line(0, "[hv] vm-entry failed: exit reason 33 (VM-entry failure due to invalid guest state) qualification=0x0 (a guest-state check: see the dump)");
 	assert_int_equal(fake_hw.vmcs_dumps, 1);
 	assert_ended(HV_E_VMLAUNCH, "ended: VM entry failed (VM-entry failure due to invalid guest state)");
 	fake_log_reset();
 	assert_true(run(EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_MSR_LOAD_FAIL, 2, 0));
-	assert_line(0, "[hv] vm-entry failed: exit reason 34 (VM-entry failure due to MSR loading) qualification=0x2");
+	assert_line(0, "[hv] vm-entry failed: exit reason 34 (VM-entry failure due to MSR loading) qualification=0x2 (index of the failing VM-entry MSR-load entry)");
 	assert_ended(HV_E_VMLAUNCH, "ended: VM entry failed (VM-entry failure due to MSR loading)");
 	/* The entry-failure bit wins over a handled reason. */
 	fake_log_reset();
@@ -963,11 +1007,18 @@ static void test_cr_access_ends_guest(void **state)
 static void test_vmread_failure_is_logged(void **state)
 {
 	(void)state;
-	/* A VMREAD that fails is logged and reads as 0: here the instruction length, so RIP stays. */
-	fake_vmcs_set_absent(VM_EXIT_INSTRUCTION_LEN, true);
-	run_resumed(EXIT_REASON_HLT, 0, 0);
-	assert_int_equal(rip(), RIP0);
-	assert_log_lines(1, "[hv] vmx: VMREAD failed: VMfailValid error=12 (VMREAD/VMWRITE from/to unsupported VMCS component) arg=0x440c");
+	/* A VMREAD that fails is logged and reads as 0: here GUEST_CR3 for a MOV from CR3. */
+	fake_vmcs_set_absent(GUEST_CR3, true);
+	regs.gpr[GPR_RSI] = 0x77;
+	run_resumed(EXIT_REASON_CR_ACCESS, cr_q(3, 1, GPR_RSI), 3);
+	assert_int_equal(regs.gpr[GPR_RSI], 0);
+	assert_int_equal(rip(), RIP0 + 3);
+	assert_log_lines(1, "[hv] vmx: VMREAD failed: VMfailValid error=12 (VMREAD/VMWRITE from/to unsupported VMCS component) arg=0x6802");
+	/* A failed VMWRITE too: MOV to CR3. */
+	fake_log_reset();
+	run_resumed(EXIT_REASON_CR_ACCESS, cr_q(3, 0, GPR_RSI), 3);
+	assert_log_lines(1, "[hv] vmx: VMWRITE failed: VMfailValid error=12 (VMREAD/VMWRITE from/to unsupported VMCS component) arg=0x6802");
+	assert_int_equal(fake_vmcs_failed_writes(), 1);
 }
 
 /* vmm/vmx_exit.c, called only from vmm/vmx_entry.asm (so no header declares it). */
@@ -993,6 +1044,271 @@ static void test_vmresume_failure(void **state)
 	assert_true(fake_call(call_resume_failed, &cf));
 	assert_line(0, "[hv] vmx: VMRESUME failed: VMfailInvalid (no current VMCS or bad operand) arg=0x0");
 	assert_ended(HV_E_VMLAUNCH, "ended: VMRESUME failed: VMfailInvalid (no current VMCS)");
+}
+
+/* ------------------------------------------------------------------ issue 6: resume address, new hypercalls */
+
+static void test_hc_set_resume(void **state)
+{
+	const uint64_t bad[] = { BASE - 1, LAST + 1, ~0ull, 1 };
+
+	(void)state;
+	assert_int_equal(hypercall(HC_SET_RESUME, BASE + 0x10100, 0, 0), 0);
+	assert_int_equal(fv.vm.resume_rip, BASE + 0x10100);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(hypercall(HC_SET_RESUME, bad[i], 0, 0), HC_E_RANGE);
+		assert_int_equal(fv.vm.resume_rip, BASE + 0x10100);   /* a refused one changes nothing */
+	}
+	assert_int_equal(hypercall(HC_SET_RESUME, LAST, 0, 0), 0);
+	assert_int_equal(hypercall(HC_SET_RESUME, 0, 0, 0), 0);
+	assert_int_equal(fv.vm.resume_rip, 0);
+	assert_log_empty();
+}
+
+static void test_ept_violation_outside_resumes(void **state)
+{
+	uint64_t resume = BASE + 0x10200, gpa = 0xfee00000, before;
+	struct guest_regs saved;
+
+	(void)state;
+	assert_int_equal(hypercall(HC_SET_RESUME, resume, 0, 0), 0);
+	fake_log_reset();
+	before = rip();
+	regs.gpr[GPR_RAX] = 0xaaaa;
+	saved = regs;
+	set_violation(gpa, gpa);
+	run_resumed(EXIT_REASON_EPT_VIOLATION, 0x181, 6);
+	/* Only RIP changes: registers, RSP and the rest of the VMCS as they were. */
+	assert_int_equal(rip(), resume);
+	assert_memory_equal(&saved, &regs, sizeof(regs));
+	assert_int_equal(fake_vmcs_nwrites(), 1);
+	assert_int_equal(fake_vmcs_write_at(0)->field, GUEST_RIP);
+	assert_int_equal(fake_vmcs_get(GUEST_RSP), BASE + fv.mem_size);
+	assert_line(0, "[hv] ept-violation rip=0x%llx gpa=0x%016llx gla=0x%016llx access=r-- ept=--- translated qual=0x181",
+		    ULL(before), ULL(gpa), ULL(gpa));
+	assert_line(1, "[hv] ept-policy: gpa=0x%llx outside guest memory 0x%llx-0x%llx: refused, resumed at 0x%llx",
+		    ULL(gpa), ULL(BASE), ULL(LAST), ULL(resume));
+	assert_int_equal(fake_log_nlines(), 2);
+	/* Cleared: the next one ends the guest. */
+	assert_int_equal(hypercall(HC_SET_RESUME, 0, 0, 0), 0);
+	fake_log_reset();
+	set_violation(gpa, gpa);
+	assert_true(run(EXIT_REASON_EPT_VIOLATION, 0x181, 6));
+	assert_ended(HV_E_GUEST, "ended: access to gpa=0x%llx outside its memory 0x%llx-0x%llx", ULL(gpa), ULL(BASE),
+		     ULL(LAST));
+}
+
+static void test_hc_protect_resume_policy(void **state)
+{
+	uint64_t page = BASE + 0x205000, resume = BASE + 0x10300;
+
+	(void)state;
+	assert_int_equal(hypercall(HC_PROTECT, page, 0, HC_FAULT_RESUME), HC_E_NORESUME);
+	assert_int_equal(fv.vm.nprotected, 0);
+	assert_int_equal(translate(page).perm, EPT_READ | EPT_WRITE | EPT_EXEC);
+	assert_int_equal(hypercall(HC_SET_RESUME, resume, 0, 0), 0);
+	assert_int_equal(hypercall(HC_PROTECT, page, HC_PERM_R, HC_FAULT_RESUME), 0);
+	fake_log_reset();
+	for (unsigned i = 1; i <= 2; i++) {
+		fake_vmcs_set(GUEST_RIP, BASE + 0x10400);
+		set_violation(page + 8, 0);
+		run_resumed(EXIT_REASON_EPT_VIOLATION, 0x1a, 3);    /* write to a read-only page */
+		assert_int_equal(rip(), resume);
+		assert_int_equal(fv.vm.protected[0].faults, i);
+		assert_line(2 * i - 1, "[hv] ept-policy: gpa=0x%llx protected by the guest: kept, resumed at 0x%llx",
+			    ULL(page), ULL(resume));
+	}
+	assert_int_equal(translate(page).perm, EPT_READ);          /* still protected */
+}
+
+static void test_hc_write(void **state)
+{
+	char *p = (char *)fv.mem + 0x20000;
+
+	(void)state;
+	memcpy(p, "hello, no NUL here", 18);
+	assert_int_equal(hypercall(HC_WRITE, BASE + 0x20000, 5, 0), 5);
+	assert_log_lines(1, "[guest] hello");
+	memset(p, 'w', 200);
+	assert_int_equal(hypercall(HC_WRITE, BASE + 0x20000, 200, 0), 200);
+	assert_int_equal(fake_log_nlines(), 2);
+	/* The count first (over 200, whatever the address), then the range, wrap-around included. */
+	assert_int_equal(hypercall(HC_WRITE, BASE + 0x20000, 201, 0), HC_E_LENGTH);
+	assert_int_equal(hypercall(HC_WRITE, ~0ull, ~0ull, 0), HC_E_LENGTH);
+	fv.mem[fv.mem_size - 1] = 'L';
+	assert_int_equal(hypercall(HC_WRITE, LAST, 1, 0), 1);
+	assert_line(2, "[guest] L");
+	assert_int_equal(hypercall(HC_WRITE, LAST, 2, 0), HC_E_RANGE);
+	assert_int_equal(hypercall(HC_WRITE, LAST - 198, 200, 0), HC_E_RANGE);
+	assert_int_equal(hypercall(HC_WRITE, BASE - 1, 2, 0), HC_E_RANGE);
+	assert_int_equal(hypercall(HC_WRITE, ~0ull, 2, 0), HC_E_RANGE);   /* wraps to 0 */
+	assert_int_equal(hypercall(HC_WRITE, 0, 0, 0), HC_E_RANGE);
+	assert_int_equal(hypercall(HC_WRITE, BASE + 0x20000, 0, 0), 0);
+	assert_int_equal(fake_log_count("[guest] w"), 1);
+}
+
+static void test_hc_bench_reference(void **state)
+{
+	(void)state;
+	assert_int_equal(hypercall(HC_BENCH_REFERENCE, 0, 0, 0), 0);
+	assert_int_equal(fake_vmcs_get(HOST_RIP), (uint64_t)(uintptr_t)vmx_exit_reference);
+	/* CPUID exits now only advance RIP: no answer, not counted. */
+	for (int i = 0; i < 5; i++) {
+		regs.gpr[GPR_RAX] = 0x40000000;
+		regs.gpr[GPR_RBX] = 0x1234;
+		run_resumed(EXIT_REASON_CPUID, 0, LEN_CPUID);
+		assert_int_equal(regs.gpr[GPR_RAX], 0x40000000);
+		assert_int_equal(regs.gpr[GPR_RBX], 0x1234);
+	}
+	assert_int_equal(rip(), RIP0 + LEN_VMCALL + 5 * LEN_CPUID);
+	assert_int_equal(fv.vm.exits_total, 1);
+	assert_int_equal(fake_hw.reference_exits, 5);
+	/* The first other exit goes through the dispatcher and puts the full path back. */
+	run_resumed(EXIT_REASON_HLT, 0, 1);
+	assert_int_equal(fake_vmcs_get(HOST_RIP), (uint64_t)(uintptr_t)vmx_exit_entry);
+	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_HLT], 1);
+	run_resumed(EXIT_REASON_CPUID, 0, LEN_CPUID);
+	assert_int_equal(regs.gpr[GPR_RAX], 0x40000001);
+	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_CPUID], 1);
+	assert_log_empty();
+}
+
+/* ------------------------------------------------------------------ the log: rate limit, ring, exit_log */
+
+static void test_ratelimit_msr_burst(void **state)
+{
+	unsigned long long suppressed, dropped;
+	char want[128];
+
+	(void)state;
+	regs.gpr[GPR_RCX] = 0x1d9;
+	for (int i = 0; i < 40; i++)
+		run_resumed(i & 1 ? EXIT_REASON_WRMSR : EXIT_REASON_RDMSR, 0, 2);
+	assert_int_equal(fake_log_count("[hv] msr: "), 32);
+	/* Every exit still injected #GP, and the summary counts them all. */
+	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_RDMSR] + fv.vm.exit_counts[EXIT_REASON_WRMSR], 40);
+	done(0);
+	assert_ended(HV_OK, "done exit_code=0");
+	snprintf(want, sizeof(want), "[hv] ratelimit: msr: 8 lines suppressed");
+	assert_int_equal(fake_log_find(want, 0), fake_log_find("[hv] guest: ", 0) - 1);
+	log_counts(&suppressed, &dropped);
+	assert_int_equal(suppressed, 8);
+	assert_int_equal(dropped, 0);
+}
+
+static void test_ratelimit_interval(void **state)
+{
+	long r;
+
+	(void)state;
+	regs.gpr[GPR_RCX] = 0x10;
+	for (int i = 0; i < 35; i++)
+		run_resumed(EXIT_REASON_RDMSR, 0, 2);
+	assert_int_equal(fake_log_count("[hv] msr: "), 32);
+	fake_hw.tsc += LOG_RATELIMIT_INTERVAL - 1;
+	run_resumed(EXIT_REASON_RDMSR, 0, 2);
+	assert_int_equal(fake_log_count("[hv] msr: "), 32);
+	fake_hw.tsc += 1;                                  /* the interval is over: a new burst */
+	run_resumed(EXIT_REASON_RDMSR, 0, 2);
+	r = fake_log_find("[hv] ratelimit: msr: 4 lines suppressed", 0);
+	assert_true(r > 0);
+	assert_int_equal(fake_log_find("[hv] msr: ", (size_t)r), r + 1);
+	assert_int_equal(fake_log_count("[hv] msr: "), 33);
+	/* Other tags have their own burst. */
+	regs.gpr[GPR_RCX] = 1;
+	regs.gpr[GPR_RAX] = 7;
+	run_resumed(EXIT_REASON_XSETBV, 0, 3);
+	assert_int_equal(fake_log_count("[hv] xsetbv: "), 1);
+}
+
+static void test_ring_full_drops_lines(void **state)
+{
+	unsigned long long suppressed, dropped, notices = 0, n;
+	size_t printed;
+	char line[256];
+
+	(void)state;
+	fake_hw.uart_room = 0;                             /* a UART that takes nothing */
+	regs.gpr[GPR_RCX] = 0x10;
+	for (int i = 0; i < 32; i++)
+		run_resumed(EXIT_REASON_RDMSR, 0, 2);
+	for (int i = 0; i < 32; i++)
+		out_str("line\n");
+	regs.gpr[GPR_RCX] = 1;
+	for (int i = 0; i < 32; i++)
+		run_resumed(EXIT_REASON_XSETBV, 0, 3);
+	assert_true(fake_log_nlines() <= 1);              /* nothing left the ring but what was in flight */
+	fake_hw.uart_room = FAKE_UART_ROOM_DEFAULT;
+	done(0);
+	assert_ended(HV_OK, "done exit_code=0");
+	log_counts(&suppressed, &dropped);
+	assert_int_equal(suppressed, 0);
+	assert_true(dropped > 0);
+	for (size_t i = 0; fake_log_line(i, line, sizeof(line)); i++)
+		if (sscanf(line, "[hv] log: %llu lines dropped (ring buffer full)", &n) == 1)
+			notices += n;
+	assert_int_equal(notices, dropped);
+	printed = fake_log_count("[hv] msr: ") + fake_log_count("[guest] line") + fake_log_count("[hv] xsetbv: ");
+	assert_int_equal(printed + dropped, 96);            /* every line printed or counted */
+	assert_true(printed >= LOG_RING_SLOTS);
+}
+
+static void test_exit_log_off(void **state)
+{
+	uint64_t page = BASE + 0x206000;
+
+	(void)state;
+	assert_int_equal(hypercall(HC_PROTECT, page, 0, HC_FAULT_KEEP), 0);
+	assert_int_equal(hypercall(HC_PROTECT, page + 4096, 0, HC_FAULT_REGRANT), 0);
+	assert_int_equal(hypercall(HC_SET_RESUME, BASE + 0x10500, 0, 0), 0);
+	set_violation(page, 0);
+	run_resumed(EXIT_REASON_EPT_VIOLATION, 1, 3);
+	set_violation(page + 4096, 0);
+	run_resumed(EXIT_REASON_EPT_VIOLATION, 1, 3);
+	set_violation(LAST + 1, 0);
+	run_resumed(EXIT_REASON_EPT_VIOLATION, 1, 3);
+	assert_int_equal(rip(), BASE + 0x10500);
+	assert_log_empty();
+	done(0);
+	assert_ended(HV_OK, "done exit_code=0");
+	assert_int_equal(fake_log_count("[hv] ept-"), 1);   /* only ept-audit */
+	assert_line(1, "[hv] summary: guest=test exits=7 VMCALL=4 EPT_VIOLATION=3");
+}
+
+/* ------------------------------------------------------------------ the EPT audit */
+
+static void test_ept_audit(void **state)
+{
+	(void)state;
+	done(0);
+	assert_ended(HV_OK, "done exit_code=0");
+	assert_line(3, "[hv] ept-audit: leaves=2 mapped=0x400000 outside=0 region=0x%llx-0x%llx", ULL(BASE), ULL(LAST));
+}
+
+static void test_ept_audit_after_protect(void **state)
+{
+	(void)state;
+	assert_int_equal(hypercall(HC_PROTECT, BASE + 0x3ff000, 0, HC_FAULT_KEEP), 0);
+	assert_int_equal(hypercall(HC_PROTECT, BASE + 0x3fe000, HC_PERM_R, HC_FAULT_KEEP), 0);
+	fake_log_reset();
+	done(0);
+	assert_ended(HV_OK, "done exit_code=0");
+	/* One 2 MiB leaf, and 511 4 KiB leaves (one page unmapped). */
+	assert_line(3, "[hv] ept-audit: leaves=512 mapped=0x3ff000 outside=0 region=0x%llx-0x%llx", ULL(BASE), ULL(LAST));
+}
+
+static void test_ept_audit_failure(void **state)
+{
+	struct ept_attr rwx = { EPT_READ | EPT_WRITE | EPT_EXEC, EPT_MT_WB, false };
+	uint64_t stray = LAST + 1 + 0x200000;
+
+	(void)state;
+	/* A mapping the hypervisor must never make: the audit must see it and fail an OK run. */
+	assert_int_equal(ept_map(&fv.vm.ept, stray, stray, 4096, rwx, 0, 0), EPT_OK);
+	done(0);
+	assert_ended(HV_E_EPT, "done exit_code=0");
+	assert_line(3, "[hv] ept-audit: FAILED leaves=3 outside=1 first gpa=0x%llx entry=0x%016llx region=0x%llx-0x%llx",
+		    ULL(stray), ULL(ept_debug_get_raw_leaf(&fv.vm.ept, stray, 0)), ULL(BASE), ULL(LAST));
 }
 
 int main(void)
@@ -1046,6 +1362,18 @@ int main(void)
 		T(test_cr_access_ends_guest),
 		T(test_vmread_failure_is_logged),
 		T(test_vmresume_failure),
+		T(test_hc_set_resume),
+		T(test_ept_violation_outside_resumes),
+		T(test_hc_protect_resume_policy),
+		T(test_hc_write),
+		T(test_hc_bench_reference),
+		T(test_ratelimit_msr_burst),
+		T(test_ratelimit_interval),
+		T(test_ring_full_drops_lines),
+		cmocka_unit_test_setup_teardown(test_exit_log_off, setup_exit_log_off, teardown),
+		T(test_ept_audit),
+		T(test_ept_audit_after_protect),
+		T(test_ept_audit_failure),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, 0, 0);
