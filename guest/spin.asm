@@ -1,4 +1,8 @@
-; Placeholder for the built-in guest "spin" (issue 6): prints that it is not written yet and exits 1.
+; Hostile guest "spin": interrupts off, then a tight loop that never exits to the hypervisor.
+; Only the time budget (HV.CFG budget_mtsc, enforced with the VMX-preemption timer) can end it:
+;   [hv] guest: ended: time budget used up (VMX-preemption timer)
+; status E_GUEST (12). The loop counts its iterations in RCX, so the guest-regs dump shows how
+; much guest time the budget allowed (two instructions an iteration); RBX and R15 hold markers.
 bits 64
 default rel
 %include "guest/abi.inc"
@@ -6,9 +10,22 @@ default rel
 GUEST_HEADER entry
 
 entry:
-	lea rdi, [msg]
-	HYPERCALL HC_PRINT, rdi
-	HYPERCALL HC_DONE, 1
+	lea rsi, [msg]
+	mov dx, GUEST_SERIAL_PORT
+.next:
+	lodsb
+	test al, al
+	jz .sent
+	out dx, al
+	jmp .next
+.sent:
+	cli
+	mov rbx, 0x7370696e00000001     ; markers for the guest-regs dump
+	mov r15, 0x7370696e00000002
+	xor ecx, ecx
+.spin:
+	inc rcx
+	jmp .spin
 
-msg: db "guest spin: not written yet", 0
+msg: db "spin: cli, then a tight loop", 10, 0
 guest_end:
