@@ -2,30 +2,44 @@
 ; HV.CFG guest=bench selects it; tests/bench/exit_bench.py (`make bench`) boots it and reads its
 ; lines; docs/benchmarks.md explains the figures.
 ;
-; Kinds, measured in this order (the EPT one last: it is the only one that makes the hypervisor
-; log while the guest runs, and the serial output it leaves behind would be pumped out by the
-; exits of any later kind):
+; Kinds, in the order measured (the EPT ones last: they are the only ones that make the
+; hypervisor log while the guest runs):
 ;   cpuid_hv       CPUID leaf 0x40000000, answered by the hypervisor itself
 ;   cpuid_0        CPUID leaf 0, passed through to the real CPUID
 ;   vmcall_nop     VMCALL HC_NOP
 ;   out_0x80       OUT to port 0x80 (every port exits; writes to 0x80 are dropped)
 ;   reference      CPUID 0x40000000 after HC_BENCH_REFERENCE: the minimal exit path (RIP += len)
-;   ept_violation  a read of a page protected with HC_PROTECT(page, 0, HC_FAULT_RESUME); the
-;                  hypervisor resumes the guest at the HC_SET_RESUME address, the next instruction
+;   ept_logged     the first 32 reads of a page protected with HC_PROTECT(page, 0, HC_FAULT_RESUME):
+;                  with exit_log=on each one logs its ept-violation and ept-policy lines (the rate
+;                  limit's burst is 32 lines per tag); counted with the work later exits do to
+;                  format those lines and move them to the UART (see "draining" below)
+;   ept_violation  the same read once the burst is used up and the log is drained: the steady
+;                  state, where exit_log=on only adds the rate limiter's bookkeeping
+; The hypervisor resumes each refused read at the HC_SET_RESUME address: the next instruction.
 ;
 ; Method (as kvm-unit-tests' x86/vmexit.c): run the loop with N = 1, 2, 4, ... iterations until one
 ; run lasts at least BENCH_MIN_TICKS TSC ticks, then run the same loop with the exiting
 ; instruction replaced by a NOP, N times. ticks/exit = (T_exit - T_nop) / N + 1: the +1 adds back
 ; the NOP's own tick, so in Bochs (one tick per retired instruction, none for the exit itself) the
-; figure is 1 + the instructions the hypervisor ran from the exit to VMRESUME. The doubling runs
-; before the last one are the warm-up (with logging on, they use up the log's burst of 32 lines).
+; figure is 1 + the instructions the hypervisor ran from the exit to VMRESUME (VMRESUME included).
+; The doubling runs before the last one are its warm-up.
 ;
-; Nothing is printed until every kind is measured: a printed line sits in the hypervisor's log
-; ring and is moved to the UART by later exits, which would make them dearer. Then one line per
-; kind through HC_PRINT:
-;   [guest] bench: kind=<name> iters=<N> exit_ticks=<T_exit> nop_ticks=<T_nop> ticks_per_exit=<x.xx>
+; Draining: a line the hypervisor logs while the guest runs waits in its log ring and is moved to
+; the UART by later exits (while lines wait, an exit polls the UART at most once per 2^14 ticks;
+; when its FIFO is empty it takes the next 16 bytes). Those exits cost more, so no kind is
+; measured while the log has anything pending. The guest sees that only through timing: a probe
+; is one timed VMCALL HC_NOP, calibrated at the start (the log is empty when the guest starts); a
+; probe dearer than the calibration plus 1/32 plus 2 ticks found the log pending (in Bochs a
+; pending log costs an exit at least 7 more instructions, and a probe DRAIN_SPIN ticks after the
+; last one always polls). drain probes every DRAIN_SPIN ticks until two probes in a row find the
+; log empty, and sums what the dearer probes cost above the calibration: the log's own work.
+; Nothing is printed until the end, for the same reason.
+;
+; Output, one HC_PRINT line per kind:
+;   [guest] bench: kind=<name> iters=<N> exit_ticks=<T_exit> nop_ticks=<T_nop> drain_ticks=<D> drain_probes=<P> ticks_per_exit=<x.xx>
+;     (ticks_per_exit = (T_exit - T_nop + D) / N + 1, rounded down to 2 decimals; D = 0 but for ept_logged)
 ;   [guest] bench: kind=<name> error=<hypercall result> (<what was refused>)
-;   [guest] bench: done kinds=<measured> failed=<not measured> min_ticks=<BENCH_MIN_TICKS>
+;   [guest] bench: done kinds=<measured> failed=<not measured> min_ticks=<BENCH_MIN_TICKS> probe_ticks=<calibration> drain=<ok|timeout>
 ; then HC_DONE with the number of kinds that could not be measured (0 = all).
 ; No HLT anywhere: a halted CPU advances Bochs' TSC in steps of 10.
 bits 64
@@ -37,18 +51,35 @@ default rel
 %define BENCH_MIN_TICKS (1 << 22)
 %endif
 %define BENCH_MAX_ITERS (1 << 24)  ; stop doubling here even if the loop is still short
-%define EPT_PAGE 0x200000          ; offset in guest memory of the page the EPT loop reads
-%define NKINDS 6
+%define LOG_BURST 32               ; the hypervisor's rate-limit burst (LOG_RATELIMIT_BURST)
+%define EPT_PAGE 0x200000          ; offset in guest memory of the page the EPT loops read
+%define CALIBRATE_PROBES 16
+%define DRAIN_SPIN (1 << 18)       ; ticks between probes: about the 278k ticks Bochs' UART takes for 16 bytes
+%define DRAIN_QUIET 2              ; probes in a row that must find the log empty
+%define DRAIN_MAX_TICKS (1 << 32)  ; give up (drain=timeout) after this long
 
-; struct result (32 bytes each, in `results`)
-%define RES_ITERS 0
-%define RES_TEXIT 8
-%define RES_TNOP  16
-%define RES_ERR   24               ; 0, or the hypercall result that stopped this kind
-%define RES_SIZE  32
+; Kind indexes (the order of kind_names and of the output lines).
+%define K_CPUID_HV 0
+%define K_CPUID_0 1
+%define K_VMCALL 2
+%define K_OUT 3
+%define K_REFERENCE 4
+%define K_EPT 5
+%define K_EPT_LOGGED 6
+%define NKINDS 7
+
+; struct result (48 bytes each, in `results`)
+%define RES_ITERS  0
+%define RES_TEXIT  8
+%define RES_TNOP   16
+%define RES_DRAIN  24              ; ticks the log's work cost later exits
+%define RES_PROBES 32              ; probes it took to drain the log
+%define RES_ERR    40              ; 0, or the hypercall result that stopped this kind
+%define RES_SIZE   48
 
 ; T_START / T_END: TSC into R14, then RAX = ticks since T_START. LFENCE keeps RDTSC from running
 ; ahead of or behind the loop on real CPUs; both loops of a pair execute the same ones.
+; Clobber RAX, RDX (and R14).
 %macro T_START 0
 	lfence
 	rdtsc
@@ -65,35 +96,41 @@ default rel
 	sub rax, r14
 %endmacro
 
+; RESULT reg, kind: reg = &results[kind]
+%macro RESULT 2
+	lea %1, [results + (%2) * RES_SIZE]
+%endmacro
+
 GUEST_HEADER entry
 
 entry:
 	mov r12, rdi                    ; guest memory base (GPA == GVA)
+	call calibrate
 
 	lea r10, [loop_cpuid_hv]
 	lea r11, [loop_cpuid_hv_nop]
-	lea r15, [results + 0 * RES_SIZE]
+	RESULT r15, K_CPUID_HV
 	call measure
 
 	lea r10, [loop_cpuid_0]
 	lea r11, [loop_cpuid_0_nop]
-	lea r15, [results + 1 * RES_SIZE]
+	RESULT r15, K_CPUID_0
 	call measure
 
 	lea r10, [loop_vmcall]
 	lea r11, [loop_vmcall_nop]
-	lea r15, [results + 2 * RES_SIZE]
+	RESULT r15, K_VMCALL
 	call measure
 
 	lea r10, [loop_out]
 	lea r11, [loop_out_nop]
-	lea r15, [results + 3 * RES_SIZE]
+	RESULT r15, K_OUT
 	call measure
 
 	; The reference path: from HC_BENCH_REFERENCE until the next exit that is not a CPUID. The
 	; doubling runs and the NOP loop make no exit at all, so the mode lasts through the measurement.
 	HYPERCALL HC_BENCH_REFERENCE
-	lea r15, [results + 4 * RES_SIZE]
+	RESULT r15, K_REFERENCE
 	mov [r15 + RES_ERR], rax
 	test rax, rax
 	jnz .no_reference
@@ -102,34 +139,56 @@ entry:
 	call measure
 .no_reference:
 
-	lea r15, [results + 5 * RES_SIZE]
+	; EPT: protect the page, resume after the read.
 	lea rdi, [loop_ept.after]
 	HYPERCALL HC_SET_RESUME, rdi
-	mov [r15 + RES_ERR], rax
-	test rax, rax
+	call ept_error                  ; both EPT results get RAX; ZF clear if it is an error
 	jnz .no_ept
 	lea rdi, [r12 + EPT_PAGE]
 	HYPERCALL HC_PROTECT, rdi, 0, HC_FAULT_RESUME
-	mov [r15 + RES_ERR], rax
-	test rax, rax
+	call ept_error
 	jnz .no_ept
 	lea rsi, [r12 + EPT_PAGE]       ; the page loop_ept reads
 	lea r10, [loop_ept]
 	lea r11, [loop_ept_nop]
+	; The logged burst: LOG_BURST exits, then drain what they logged.
+	RESULT r15, K_EPT_LOGGED
+	mov r13, LOG_BURST
+	call r10
+	mov [r15 + RES_TEXIT], rax
+	mov r13, LOG_BURST
+	call r11
+	mov [r15 + RES_TNOP], rax
+	mov qword [r15 + RES_ITERS], LOG_BURST
+	call drain
+	mov [r15 + RES_DRAIN], rax
+	mov [r15 + RES_PROBES], rdx
+	; The steady state.
+	RESULT r15, K_EPT
 	call measure
 	lea rdi, [r12 + EPT_PAGE]       ; give the page back, forget the resume address
 	HYPERCALL HC_PROTECT, rdi, HC_PERM_R | HC_PERM_W | HC_PERM_X, HC_FAULT_REGRANT
 	HYPERCALL HC_SET_RESUME, 0
 .no_ept:
 
+	call drain                      ; room in the log for the report
 	call report
 	mov rdi, rax                    ; kinds not measured
 	HYPERCALL HC_DONE, rdi
 
+; ept_error: RAX = a hypercall result for both EPT kinds. ZF set if it is 0.
+ept_error:
+	RESULT rdx, K_EPT
+	mov [rdx + RES_ERR], rax
+	RESULT rdx, K_EPT_LOGGED
+	mov [rdx + RES_ERR], rax
+	test rax, rax
+	ret
+
 ; ---------------------------------------------------------------- measuring
 
 ; measure: R10 = the loop with the exiting instruction, R11 = the same with a NOP instead,
-; R15 = its struct result. Each loop takes R13 = N (>= 1) and returns RAX = ticks; it may use RSI.
+; R15 = its struct result. Each loop takes R13 = N (>= 1) and returns RAX = ticks; it may read RSI.
 ; Clobbers every register but R10, R11, R12, R15, RSI, RSP.
 measure:
 	mov rbp, 1
@@ -148,7 +207,92 @@ measure:
 	mov r13, rbp
 	call r11
 	mov [r15 + RES_TNOP], rax
-	mov qword [r15 + RES_ERR], 0
+	ret
+
+; probe: RAX = ticks of one timed VMCALL HC_NOP. Clobbers RDX, R14.
+probe:
+	T_START
+	mov eax, HC_NOP
+	vmcall
+	T_END
+	ret
+
+; calibrate: probe_base = the cheapest of CALIBRATE_PROBES probes; probe_quiet = the most a probe
+; may cost when the log has nothing pending. Clobbers RAX, RDX, R8, R9, R14.
+calibrate:
+	mov r8, -1
+	mov r9d, CALIBRATE_PROBES
+.next:
+	call probe
+	cmp rax, r8
+	cmovb r8, rax
+	dec r9d
+	jnz .next
+	mov [probe_base], r8
+	mov rax, r8
+	shr rax, 5
+	lea rax, [r8 + rax + 2]
+	mov [probe_quiet], rax
+	ret
+
+; spin: wait DRAIN_SPIN ticks without an exit. Clobbers RAX, RCX, RDX.
+spin:
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	mov rcx, rax
+.wait:
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	sub rax, rcx
+	cmp rax, DRAIN_SPIN
+	jb .wait
+	ret
+
+; drain: probe until DRAIN_QUIET probes in a row find the log empty. Returns RAX = the ticks the
+; dearer probes cost above probe_base, RDX = probes. Sets drain_timeout if it gave up.
+; Clobbers RCX, R8, R9, R14.
+drain:
+	push rbx
+	push rbp
+	xor r8d, r8d                    ; extra ticks
+	xor r9d, r9d                    ; probes
+	xor ebx, ebx                    ; quiet probes in a row
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	mov rbp, rax                    ; start
+.next:
+	call probe
+	inc r9
+	cmp rax, [probe_quiet]
+	jbe .quiet
+	sub rax, [probe_base]
+	add r8, rax
+	xor ebx, ebx
+	jmp .wait
+.quiet:
+	inc ebx
+	cmp ebx, DRAIN_QUIET
+	jae .done
+.wait:
+	rdtsc
+	shl rdx, 32
+	or rax, rdx
+	sub rax, rbp
+	mov rcx, DRAIN_MAX_TICKS
+	cmp rax, rcx
+	jae .timeout
+	call spin
+	jmp .next
+.timeout:
+	mov byte [drain_timeout], 1
+.done:
+	mov rax, r8
+	mov rdx, r9
+	pop rbp
+	pop rbx
 	ret
 
 ; The loops: a pair differs only in the exiting instruction. 64-byte aligned so that both loops
@@ -274,30 +418,33 @@ report:
 	lea rax, [kind_names]
 	add rsi, rax
 	call put_str
-	mov r15, rbx
-	shl r15, 5
+	imul r15, rbx, RES_SIZE
 	lea rax, [results]
 	add r15, rax
 	mov rax, [r15 + RES_ERR]
 	test rax, rax
 	jnz .failed
 	lea rsi, [s_iters]
-	call put_str
 	mov rax, [r15 + RES_ITERS]
-	call put_dec
+	call put_field
 	lea rsi, [s_texit]
-	call put_str
 	mov rax, [r15 + RES_TEXIT]
-	call put_dec
+	call put_field
 	lea rsi, [s_tnop]
-	call put_str
 	mov rax, [r15 + RES_TNOP]
-	call put_dec
+	call put_field
+	lea rsi, [s_drain]
+	mov rax, [r15 + RES_DRAIN]
+	call put_field
+	lea rsi, [s_probes]
+	mov rax, [r15 + RES_PROBES]
+	call put_field
 	lea rsi, [s_per_exit]
 	call put_str
-	; (T_exit - T_nop + N) / N with two decimals, rounded down.
+	; (T_exit - T_nop + D + N) / N with two decimals, rounded down.
 	mov rax, [r15 + RES_TEXIT]
 	sub rax, [r15 + RES_TNOP]
+	add rax, [r15 + RES_DRAIN]
 	mov rcx, [r15 + RES_ITERS]
 	add rax, rcx
 	js .negative
@@ -329,7 +476,7 @@ report:
 	mov rax, [r15 + RES_ERR]
 	call put_sdec
 	lea rsi, [s_refused_ref]
-	cmp ebx, 4
+	cmp ebx, K_REFERENCE
 	je .why
 	lea rsi, [s_refused_ept]
 .why:
@@ -347,13 +494,20 @@ report:
 	sub eax, ebp
 	call put_dec
 	lea rsi, [s_failed]
-	call put_str
 	mov eax, ebp
-	call put_dec
+	call put_field
 	lea rsi, [s_min_ticks]
-	call put_str
 	mov eax, BENCH_MIN_TICKS
-	call put_dec
+	call put_field
+	lea rsi, [s_probe_ticks]
+	mov rax, [probe_base]
+	call put_field
+	lea rsi, [s_drain_ok]
+	cmp byte [drain_timeout], 0
+	je .drain_word
+	lea rsi, [s_drain_timeout]
+.drain_word:
+	call put_str
 	call print_line
 	mov eax, ebp
 	pop rbp
@@ -371,6 +525,13 @@ put_str:
 	jmp put_str
 .out:
 	ret
+
+; put_field: append the string at RSI, then RAX in decimal.
+put_field:
+	push rax
+	call put_str
+	pop rax
+	jmp put_dec
 
 ; put_dec: append RAX as unsigned decimal to RDI. Clobbers RAX, RCX, RDX, R8.
 put_dec:
@@ -410,32 +571,42 @@ print_line:
 	HYPERCALL HC_PRINT, rdi
 	ret
 
-; Kind names, 16 bytes each, in the order of `results`.
-kind_names:
+; Kind names, 16 bytes each, in kind-index order.
 %macro KIND 1
 %%s:	db %1, 0
 	times 16 - ($ - %%s) db 0
 %endmacro
+kind_names:
 	KIND "cpuid_hv"
 	KIND "cpuid_0"
 	KIND "vmcall_nop"
 	KIND "out_0x80"
 	KIND "reference"
 	KIND "ept_violation"
+	KIND "ept_logged"
 
-s_kind:        db "bench: kind=", 0
-s_iters:       db " iters=", 0
-s_texit:       db " exit_ticks=", 0
-s_tnop:        db " nop_ticks=", 0
-s_per_exit:    db " ticks_per_exit=", 0
-s_negative:    db "negative", 0
-s_error:       db " error=", 0
-s_refused_ref: db " (HC_BENCH_REFERENCE refused)", 0
-s_refused_ept: db " (HC_SET_RESUME or HC_PROTECT refused)", 0
-s_done:        db "bench: done kinds=", 0
-s_failed:      db " failed=", 0
-s_min_ticks:   db " min_ticks=", 0
+s_kind:          db "bench: kind=", 0
+s_iters:         db " iters=", 0
+s_texit:         db " exit_ticks=", 0
+s_tnop:          db " nop_ticks=", 0
+s_drain:         db " drain_ticks=", 0
+s_probes:        db " drain_probes=", 0
+s_per_exit:      db " ticks_per_exit=", 0
+s_negative:      db "negative", 0
+s_error:         db " error=", 0
+s_refused_ref:   db " (HC_BENCH_REFERENCE refused)", 0
+s_refused_ept:   db " (HC_SET_RESUME or HC_PROTECT refused)", 0
+s_done:          db "bench: done kinds=", 0
+s_failed:        db " failed=", 0
+s_min_ticks:     db " min_ticks=", 0
+s_probe_ticks:   db " probe_ticks=", 0
+s_drain_ok:      db " drain=ok", 0
+s_drain_timeout: db " drain=timeout", 0
 
+align 8
+probe_base:    dq 0
+probe_quiet:   dq 0
+drain_timeout: db 0
 align 8
 results:  times NKINDS * RES_SIZE db 0
 dec_buf:  times 24 db 0

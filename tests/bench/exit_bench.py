@@ -33,14 +33,16 @@ KINDS = [
     ("vmcall_nop", "VMCALL HC_NOP"),
     ("out_0x80", "OUT to port 0x80"),
     ("ept_violation", "EPT violation, resumed"),
+    ("ept_logged", "EPT violation, first 32 (logged)"),
     ("reference", "reference path (CPUID)"),
 ]
 KIND_NAMES = [k for k, _ in KINDS]
 
-BENCH_RX = re.compile(r"^\[guest\] bench: kind=(\w+) iters=(\d+) exit_ticks=(\d+) nop_ticks=(\d+) "
-                      r"ticks_per_exit=\S+$")
+BENCH_RX = re.compile(r"^\[guest\] bench: kind=(\w+)((?: \w+=\d+)+) ticks_per_exit=\S+$")
+BENCH_FIELDS = ("iters", "exit_ticks", "nop_ticks", "drain_ticks", "drain_probes")
 BENCH_ERR_RX = re.compile(r"^\[guest\] bench: kind=(\w+) error=(-?\d+) \((.*)\)$")
-DONE_RX = re.compile(r"^\[guest\] bench: done kinds=(\d+) failed=(\d+) min_ticks=(\d+)$")
+DONE_RX = re.compile(r"^\[guest\] bench: done kinds=(\d+) failed=(\d+) min_ticks=(\d+) probe_ticks=(\d+) "
+                     r"drain=(ok|timeout)$")
 GUEST_END_RX = re.compile(r"^\[hv\] guest: (.*)$")
 CONFIG_COMPLAINT_RX = re.compile(r"^\[hv\] config: .*line \d+: ")
 
@@ -54,10 +56,10 @@ class Boot:
         self.workdir = os.path.join(OUT, self.name)
         self.serial = os.path.join(self.workdir, "serial.log")
         self.ticks = {}       # kind -> ticks per exit (float)
-        self.raw = {}         # kind -> (iters, exit_ticks, nop_ticks)
+        self.raw = {}         # kind -> {field: value} as printed
         self.errors = []      # what went wrong, for the report
         self.wait_s = self.boot_s = 0.0
-        self.min_ticks = None
+        self.min_ticks = self.probe_ticks = None
 
     def ok(self):
         return not self.errors
@@ -69,18 +71,21 @@ def clean_lines(raw):
     return text.split("\n")
 
 
-def ticks_per_exit(iters, exit_ticks, nop_ticks):
-    """(T_exit - T_nop) / N + 1: the +1 is the NOP's own tick (see guest/bench.asm)."""
-    return (exit_ticks - nop_ticks) / iters + 1
+def ticks_per_exit(f):
+    """(T_exit - T_nop + drain) / N + 1: the +1 is the NOP's own tick (see guest/bench.asm)."""
+    return (f["exit_ticks"] - f["nop_ticks"] + f["drain_ticks"]) / f["iters"] + 1
 
 
 def parse(boot, lines):
     for line in lines:
         m = BENCH_RX.match(line)
         if m:
-            iters, t_exit, t_nop = (int(x) for x in m.groups()[1:])
-            boot.raw[m.group(1)] = (iters, t_exit, t_nop)
-            boot.ticks[m.group(1)] = ticks_per_exit(iters, t_exit, t_nop)
+            fields = {k: int(v) for k, v in (kv.split("=") for kv in m.group(2).split())}
+            if any(k not in fields for k in BENCH_FIELDS) or fields["iters"] < 1:
+                boot.errors.append("malformed bench line: %s" % line)
+                continue
+            boot.raw[m.group(1)] = fields
+            boot.ticks[m.group(1)] = ticks_per_exit(fields)
             continue
         m = BENCH_ERR_RX.match(line)
         if m:
@@ -88,10 +93,14 @@ def parse(boot, lines):
             continue
         m = DONE_RX.match(line)
         if m:
-            boot.min_ticks = int(m.group(3))
+            boot.min_ticks, boot.probe_ticks = int(m.group(3)), int(m.group(4))
+            if m.group(5) != "ok":
+                boot.errors.append("the log did not drain (drain=timeout): figures after it are suspect")
             continue
         if CONFIG_COMPLAINT_RX.match(line):
             boot.errors.append("HV.CFG refused: %s" % line)
+    if boot.min_ticks is None:
+        boot.errors.append("no bench: done line")
     for kind in KIND_NAMES:
         if kind not in boot.ticks and not any(e.startswith("kind %s " % kind) for e in boot.errors):
             boot.errors.append("no bench line for kind %s" % kind)
