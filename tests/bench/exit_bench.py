@@ -106,7 +106,8 @@ def parse(boot, lines):
             boot.errors.append("no bench line for kind %s" % kind)
     ends = [m.group(1) for m in map(GUEST_END_RX.match, lines) if m]
     if "done exit_code=0" not in ends:
-        boot.errors.append("the guest did not end with done exit_code=0 (%s)" % (ends[-1] if ends else "no guest end line"))
+        boot.errors.append("the guest did not end with done exit_code=0 (%s)"
+                           % (ends[-1] if ends else "no guest end line"))
 
 
 def run_boot(boot, guest_bin, timeout):
