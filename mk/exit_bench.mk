@@ -1,4 +1,4 @@
-# mk/bench.mk - the exit-path benchmark (issue 6): tests/bench/exit_bench.py boots the built-in
+# mk/exit_bench.mk - the exit-path benchmark (issue 6): tests/bench/exit_bench.py boots the built-in
 # guest "bench" (guest/bench.asm, built into BOOTX64.EFI by mk/guest.mk) in Bochs and prints the
 # ticks-per-exit table. docs/benchmarks.md explains it.
 #
