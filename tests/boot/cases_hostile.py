@@ -30,6 +30,9 @@ RATE_BURST = 32                    # [guest] and ept-* lines per tag per rate-li
 # 33 = 132) plus the end lines, rounded up: more than this many lines after `vmlaunch:` means
 # the rate limit did not hold.
 FLOOD_LOG_BOUND = 150
+# The whole serial log of a flood run (firmware and boot lines included, about 45 today) stays
+# under this many lines, so under 64 KiB (a line is at most 256 bytes).
+FLOOD_SERIAL_BOUND = 250
 TIMEOUT = 120
 REF_DIR = os.environ.get("HV_REFERENCE_DIR", os.path.join(ROOT, "..", "shared", "reference", "vmx"))
 
@@ -337,9 +340,11 @@ EPTFLOOD = asm_defines("eptflood")
 
 def flood_bound(lines, tags):
     """The rate limit holds: per tag at most 32 printed lines per burst (an interval opens a burst;
-    each later interval is announced by a ratelimit: line), and the log after vmlaunch stays under
-    FLOOD_LOG_BOUND lines."""
+    each later interval is announced by a ratelimit: line), the log after vmlaunch stays under
+    FLOOD_LOG_BOUND lines and the whole serial log under FLOOD_SERIAL_BOUND."""
     hv = log_lines(lines)
+    if len(lines) > FLOOD_SERIAL_BOUND:
+        return "serial log has %d lines, more than the bound of %d" % (len(lines), FLOOD_SERIAL_BOUND)
     after = len(hv) - hv.index([l for l in hv if l.startswith("[hv] vmlaunch: ")][0])
     if after > FLOOD_LOG_BOUND:
         return "%d log lines after vmlaunch, more than the bound of %d" % (after, FLOOD_LOG_BOUND)
