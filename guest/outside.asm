@@ -8,8 +8,9 @@
 ; it first tries the hypercalls HC_PRINT, HC_PROTECT, HC_EPT_MISCONFIG_DEMO and HC_SET_RESUME on
 ; the address (each must return HC_E_RANGE, and a refused HC_SET_RESUME must keep the old resume
 ; address; HC_SET_RESUME 0 is the documented "clear" and returns 0, so after that one the guest
-; sets its resume address again), then reads, writes and executes (jmp, not call) there. Each access must be refused
-; with an EPT violation and resumed at the resume address with every register but RIP as it was.
+; sets its resume address again), then reads, writes and executes (jmp, not call) there. Each
+; access must be refused with an EPT violation and resumed at the resume address with every
+; register but RIP as it was (the guest checks RSP and a marker in R13).
 ; A last probe reads a qword that straddles the end of its memory (4 bytes inside, 4 outside).
 ; Addresses below 4 GiB are reached at GVA = GPA (the loader's page tables); one above 4 GiB
 ; (top) through a 4 KiB window at GVA 0xC0000000 that the guest maps in its own page tables.
@@ -454,7 +455,7 @@ put_dec:                            ; RAX as a signed decimal
 
 ; ---- data
 align 8
-image_base_delta: dq 0              ; tables hold label offsets fixed up at run time (below)
+image_base_delta: dq 0              ; the load address: the tables below hold image offsets
 names:    dq n_image, n_pool, n_zero, n_below, n_past, n_top
 hc_names: dq h_print, h_protect, h_misconfig, h_resume
 mem_base:  dq 0
