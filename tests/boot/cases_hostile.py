@@ -503,9 +503,8 @@ def badcall_check(lines):
 def badcall_case(model):
     # VMCALLs: 3 unknown + 7 print + 5 write + 6 protect + 3 set-resume + 1 protect + 65 pages
     # + 2 misconfig + HC_DONE
-    return hostile("badcall", model, "guest=badcall\n", loaded("badcall") + [
-        "^" + re.escape(l) + "$" for l in badcall_lines()
-    ], tail(r"done exit_code=0", r"guest=badcall exits=\d+ VMCALL=93 IO_INSTRUCTION=\d+", status="OK", code=0),
+    # Every line is compared in badcall_check; a forged [hv] line is named by the forbid list.
+    return hostile("badcall", model, "guest=badcall\n", loaded("badcall"), tail(r"done exit_code=0", r"guest=badcall exits=\d+ VMCALL=93 IO_INSTRUCTION=\d+", status="OK", code=0),
         check=badcall_check, forbid=[r"^\[hv\] forged", r"must not be printed", r"FAIL want="])
 
 
