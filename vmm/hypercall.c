@@ -135,6 +135,9 @@ static int64_t hc_set_resume(struct vm *vm, uint64_t gpa)
 {
 	if (gpa && !guest_gpa_in_region(vm, gpa, 1))
 		return HC_E_RANGE;
+	for (unsigned i = 0; !gpa && i < vm->nprotected; i++)
+		if (vm->protected[i].on_fault == HC_FAULT_RESUME)
+			return HC_E_NORESUME;   /* that page would have nowhere to resume */
 	vm->resume_rip = gpa;
 	return 0;
 }

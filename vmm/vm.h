@@ -21,6 +21,7 @@ enum { GPR_RAX = 0, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RD
 
 #define VM_MAX_PROTECTED 64
 #define GUEST_LINE_MAX 120
+#define VMX_PREEMPTION_TIMER_MAX 0xffffffffull   /* the timer field is 32 bits */
 
 /* A page of its own memory that the guest protected with HC_PROTECT. */
 struct protected_page {
@@ -50,9 +51,11 @@ struct vm {
 	uint64_t misconfig_gpa;               /* page planted by HC_EPT_MISCONFIG_DEMO, or 0 */
 	uint64_t resume_rip;                  /* HC_SET_RESUME: where a refused access continues, or 0 */
 	bool exit_log;                        /* HV.CFG exit_log: log ept-violation/ept-policy lines */
+	uint64_t budget_left;                 /* preemption-timer counts still to serve after this round */
 	/* The guest's serial port: bytes until a newline. */
 	char line[GUEST_LINE_MAX + 1];
 	unsigned line_len;
+	bool line_cut;                        /* the last line was cut at GUEST_LINE_MAX: a newline now ends nothing */
 };
 
 enum hv_status vm_run(struct boot_info *bi, const struct vmx_caps *caps);

@@ -185,15 +185,15 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(VMCS_LINK_POINTER, ~0ull);       /* no shadow VMCS (§27.3.1.5) */
 }
 
-/* The guest's time budget: the VMX-preemption timer counts down once every 2^X TSC ticks,
- * X = IA32_VMX_MISC[4:0] (§26.5.1); it keeps counting across exits because its value is saved. */
-static uint32_t budget_timer_value(const struct vm *vm)
+/* The guest's time budget in VMX-preemption timer counts: the timer counts down once every 2^X
+ * TSC ticks, X = IA32_VMX_MISC[4:0] (§26.5.1); it keeps counting across exits because its value
+ * is saved. A budget over 32 bits of counts is served in rounds (vmm/vmx_exit.c re-arms it). */
+static uint64_t budget_timer_counts(const struct vm *vm)
 {
 	unsigned rate = (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK);
-	uint64_t ticks = vm->bi->cfg.guest_budget_mtsc * 1000000ull;
-	uint64_t v = ticks >> rate;
+	uint64_t v = (vm->bi->cfg.guest_budget_mtsc * 1000000ull) >> rate;
 
-	return v > 0xffffffffull ? 0xffffffffu : (uint32_t)(v ? v : 1);
+	return v ? v : 1;
 }
 
 /* HV.CFG test_flags: break one field on purpose, so the tests see each failure report. */
@@ -242,9 +242,12 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	write_host_state(vm);
 	write_guest_state(vm);
 	if (pin_ctls & (1u << PIN_PREEMPTION_TIMER)) {
-		vmwrite(VMX_PREEMPTION_TIMER_VALUE, budget_timer_value(vm));
-		hv_log("budget: %llu million TSC ticks (VMX-preemption timer 0x%x, rate 2^%u)",
-		       (unsigned long long)vm->bi->cfg.guest_budget_mtsc, budget_timer_value(vm),
+		uint64_t counts = budget_timer_counts(vm);
+		uint64_t first = counts > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : counts;
+		vm->budget_left = counts - first;
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, first);
+		hv_log("budget: %llu million TSC ticks (VMX-preemption timer 0x%llx, rate 2^%u)",
+		       (unsigned long long)vm->bi->cfg.guest_budget_mtsc, (unsigned long long)counts,
 		       (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK));
 	} else {
 		hv_log("budget: none (this CPU has no VMX-preemption timer): a guest that never stops runs forever");

@@ -152,6 +152,10 @@ void vm_end(enum hv_status s, const char *what)
 {
 	struct vm *vm = current_vm;
 
+	if (vm->line_len) {        /* a last line without its newline */
+		log_guest_line(vm->line, vm->line_len);
+		vm->line_len = 0;
+	}
 	log_set_deferred(false);   /* everything the guest's exits logged goes out first */
 	log_ratelimit_report();
 	hv_log("guest: %s", what);
@@ -201,16 +205,22 @@ static void handle_cpuid(struct vm *vm, struct guest_regs *r)
 	skip_instruction();
 }
 
-/* The guest's serial port: bytes collect into a line, printed with a "[guest] " prefix. */
+/* The guest's serial port: bytes collect into a line, printed with a "[guest] " prefix; a line
+ * is cut at GUEST_LINE_MAX bytes, and the newline that follows a cut ends nothing more. */
 static void guest_serial_byte(struct vm *vm, char c)
 {
-	if (c != '\n' && c != '\r' && vm->line_len < GUEST_LINE_MAX) {
-		vm->line[vm->line_len++] = (c >= 0x20 && c < 0x7f) ? c : '?';
-		if (vm->line_len < GUEST_LINE_MAX)
-			return;
-	}
 	if (c == '\r')
 		return;
+	if (c != '\n') {
+		vm->line[vm->line_len++] = c;
+		vm->line_cut = false;
+		if (vm->line_len < GUEST_LINE_MAX)
+			return;
+		vm->line_cut = true;
+	} else if (vm->line_cut && vm->line_len == 0) {
+		vm->line_cut = false;
+		return;
+	}
 	log_guest_line(vm->line, vm->line_len);
 	vm->line_len = 0;
 }
@@ -344,7 +354,13 @@ static void handle_exception_nmi(struct vm *vm, struct guest_regs *r)
 
 static void handle_preemption_timer(struct vm *vm, struct guest_regs *r)
 {
-	(void)vm;
+	if (vm->budget_left) {
+		/* A budget over 2^32 timer counts: the next round. */
+		uint64_t next = vm->budget_left > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : vm->budget_left;
+		vm->budget_left -= next;
+		vmx_raw_vmwrite(VMX_PREEMPTION_TIMER_VALUE, next);
+		return;
+	}
 	log_registers(r);
 	vm_end(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
 }
