@@ -12,3 +12,5 @@ DISPATCH_HDRS := $(wildcard vmm/*.h ept/*.h) arch/x86_64/cpu.h arch/x86_64/vmx_i
 HOST_TESTS += test_exit_dispatch
 test_exit_dispatch_SRCS := tests/host/test_exit_dispatch.c $(DISPATCH_SRCS) $(DISPATCH_HDRS)
 
+FUZZ_TARGETS += fuzz_exit_dispatch
+fuzz_exit_dispatch_SRCS := tests/fuzz/fuzz_exit_dispatch.c $(DISPATCH_SRCS) $(DISPATCH_HDRS)

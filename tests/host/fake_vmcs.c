@@ -238,7 +238,7 @@ void fake_cpuid_table(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
 void fake_hw_reset(void)
 {
 	fake_hw = (struct fake_cpu_hw){ .cpuid = fake_cpuid_table, .cr4 = FAKE_CR4_DEFAULT,
-					.uart_room = FAKE_UART_ROOM_DEFAULT, .tsc = FAKE_TSC_START };
+					.uart_room = FAKE_UART_ROOM_DEFAULT, .uart_patience = 100, .tsc = FAKE_TSC_START };
 }
 
 void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
@@ -447,9 +447,16 @@ static void init_vm_state(struct fake_vm *fv)
 
 static void capture_sink(const char *s, size_t n);
 
+/* A UART with no room stays so for uart_patience polls, then takes a FIFO's worth (16 bytes): a
+ * serial line is slow, never stopped (log_flush waits for it). */
 static unsigned uart_room(void)
 {
-	return fake_hw.uart_room;
+	if (fake_hw.uart_room)
+		return fake_hw.uart_room;
+	if (++fake_hw.uart_busy_polls <= fake_hw.uart_patience)
+		return 0;
+	fake_hw.uart_busy_polls = 0;
+	return 16;
 }
 
 static void uart_put(char c)
@@ -494,13 +501,21 @@ static void init_vmcs(struct fake_vm *fv)
 
 static void fill_pattern(uint8_t *p, uint64_t n)
 {
-	/* Printable runs of varying length ending in NUL, so that a string at any address has some
-	 * length; the last page has no NUL at all (a string there runs off the end of memory). */
+	/* What a guest could leave there: mostly printable runs of varying length ending in NUL (a
+	 * string at any address has some length), with newlines, other control bytes and bytes
+	 * above 0x7e mixed in; the last page has no NUL at all (a string there runs off the end of
+	 * memory). */
 	uint32_t x = 0x12345678u;
 
 	for (uint64_t i = 0; i < n; i++) {
 		x = x * 1103515245u + 12345u;
-		p[i] = (x >> 24) % 97 == 0 ? 0 : (uint8_t)(0x21 + (x >> 16) % 94);
+		switch ((x >> 24) % 128) {
+		case 0: p[i] = 0; break;
+		case 1: p[i] = '\n'; break;
+		case 2: p[i] = (uint8_t)((x >> 16) & 0x1f); break;
+		case 3: p[i] = (uint8_t)(0x7f + ((x >> 16) & 0x7f)); break;
+		default: p[i] = (uint8_t)(0x20 + (x >> 16) % 95); break;
+		}
 	}
 	for (uint64_t i = n >= K4 ? n - K4 : 0; i < n; i++)
 		if (!p[i])
@@ -570,6 +585,11 @@ bool fake_vm_reset(struct fake_vm *fv)
 	init_vmcs(fv);
 	init_log();
 	return clean;
+}
+
+void fake_vm_set_ept_caps(struct fake_vm *fv, uint64_t ept_vpid_cap)
+{
+	fill_caps(&fv->caps, ept_vpid_cap);
 }
 
 void fake_vm_destroy(struct fake_vm *fv)
@@ -668,20 +688,30 @@ bool fake_log_line(size_t i, char *buf, size_t len)
 
 long fake_log_find(const char *prefix, size_t from)
 {
-	size_t pl = strlen(prefix), n;
-	const char *p;
+	size_t pl = strlen(prefix), n, i = from;
+	const char *p = line_start(from, &n), *end = log_buf + log_len;
 
-	for (size_t i = from; (p = line_start(i, &n)) != 0; i++)
+	while (p) {
 		if (n >= pl && memcmp(p, prefix, pl) == 0)
 			return (long)i;
+		p += n + 1;
+		i++;
+		const char *nl = p < end ? memchr(p, '\n', (size_t)(end - p)) : 0;
+		if (!nl)
+			return -1;
+		n = (size_t)(nl - p);
+	}
 	return -1;
 }
 
 size_t fake_log_count(const char *prefix)
 {
-	size_t c = 0;
+	size_t pl = strlen(prefix), c = 0;
+	const char *p = log_buf, *end = log_buf + log_len, *nl;
 
-	for (long i = fake_log_find(prefix, 0); i >= 0; i = fake_log_find(prefix, (size_t)i + 1))
-		c++;
+	while (p < end && (nl = memchr(p, '\n', (size_t)(end - p))) != 0) {
+		c += (size_t)(nl - p) >= pl && memcmp(p, prefix, pl) == 0;
+		p = nl + 1;
+	}
 	return c;
 }

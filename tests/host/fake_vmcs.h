@@ -76,6 +76,8 @@ struct fake_cpu_hw {
 	unsigned vmcs_dumps;                      /* vmcs_dump_guest_state() calls */
 	uint64_t tsc;                             /* the log's rate-limit clock */
 	unsigned uart_room;                       /* bytes the serial port takes per log_pump round */
+	unsigned uart_patience;                   /* with uart_room 0: polls until 16 bytes go (default 100) */
+	unsigned uart_busy_polls;
 	uint64_t uart_bytes;                      /* bytes sent to it */
 	uint64_t sink_calls;                      /* lines the capture sink received */
 	uint64_t exits, reference_exits;          /* fake_exit calls; CPUID exits the reference path took */
@@ -138,6 +140,8 @@ bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts);
 /* A fresh VM in the same memory (not cleared: the caller owns its contents): state, EPT and VMCS
  * as after fake_vm_create. Checks the previous EPT freed every table (false if not). */
 bool fake_vm_reset(struct fake_vm *fv);
+/* Another CPU's IA32_VMX_EPT_VPID_CAP: caps and the EPT from the next fake_vm_reset on. */
+void fake_vm_set_ept_caps(struct fake_vm *fv, uint64_t ept_vpid_cap);
 void fake_vm_destroy(struct fake_vm *fv);
 /* Make guest memory read-only (or writable again); a write by the hypervisor then crashes. */
 void fake_vm_protect_memory(struct fake_vm *fv, bool read_only);

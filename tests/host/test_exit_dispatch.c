@@ -1229,6 +1229,7 @@ static void test_ring_full_drops_lines(void **state)
 
 	(void)state;
 	fake_hw.uart_room = 0;                             /* a UART that takes nothing */
+	fake_hw.uart_patience = ~0u;
 	regs.gpr[GPR_RCX] = 0x10;
 	for (int i = 0; i < 32; i++)
 		run_resumed(EXIT_REASON_RDMSR, 0, 2);
