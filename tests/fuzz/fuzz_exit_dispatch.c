@@ -7,7 +7,8 @@
  * with HC_DONE, so the end-of-guest lines are checked every time.
  *
  * Input: one header byte (bit 0: HV.CFG exit_log=off; bit 1: a CPU without execute-only EPT
- * and with all-context INVEPT only), then records of REC_SIZE bytes, one exit each (at most
+ * and with all-context INVEPT only; bits 2-3: timer counts of the budget left after the first
+ * round: 0, 1, 2^32, 3 * (2^32 - 1) - 1), then records of REC_SIZE bytes, one exit each (at most
  * MAX_EXITS; a short tail is ignored):
  *   [0]  exit reason: < 160 one of common_reasons (handled ones weighted, a few unhandled),
  *        < 248 that number - 160 (0..87), else a raw 16-bit reason from [28..29]
@@ -22,7 +23,8 @@
  *   [20..27] RSI / RCX / GLA / interruption info   [28..31] RDX / XSETBV's ECX / error code
  * Guest memory holds a fixed pattern (tests/host/fake_vmcs.c fill_pattern: text, NULs, newlines,
  * control bytes; no NUL in the last page). The seeds in tests/fuzz/corpus/fuzz_exit_dispatch/
- * cover each handler and hypercall; those named bug-* reproduce open hypervisor bugs.
+ * cover each handler and hypercall; those named bug-* reproduce open hypervisor bugs, regress-*
+ * fixed ones.
  *
  * Invariants (a violation prints why and traps; sanitizers report the rest):
  *  - guest memory is never written (it is mapped read-only: a write faults);
@@ -32,7 +34,8 @@
  *  - only the registers an instruction writes change (CPUID: RAX-RDX; IN, VMCALL: RAX, IN only
  *    its width; MOV from CR3: its GPR); a hypercall returns 0..200 or a documented error;
  *  - VMWRITEs only to GUEST_RIP, the VM-entry event fields, GUEST_CR3 and HOST_RIP; none fails;
- *    no VMREAD fails; #GP is injected exactly as RDMSR/WRMSR/bad XSETBV need;
+ *    no VMREAD fails; #GP is injected exactly as RDMSR/WRMSR/bad XSETBV need; the preemption
+ *    timer re-arms while budget is left (min(left, 2^32 - 1) counts), else the guest ends;
  *  - exits_total and the per-reason counts go up by one per dispatched exit;
  *  - the EPT maps only the guest's memory, GPA == HPA, write-back, rwx except the pages the
  *    guest protected (with the permissions it asked for) and the planted misconfiguration;
@@ -45,8 +48,8 @@
  * FUZZ_DISPATCH_PRINT_LOG=1 prints each input's log (to see what a seed does).
  *
  * Known hypervisor bugs can be tolerated while they are open, so that fuzzing goes on past them:
- * FUZZ_DISPATCH_TOLERATE=io-size,resume-zero,guest-bytes,protect-nomem,protect-misconfig
- * (comma-separated) in the environment.
+ * FUZZ_DISPATCH_TOLERATE=io-size,protect-nomem,protect-misconfig (comma-separated) in the
+ * environment (guest-bytes and resume-zero name two fixed in d0cfb6f).
  */
 #define _GNU_SOURCE   /* memmem */
 #include <setjmp.h>
@@ -252,7 +255,7 @@ static void build_exit(const uint8_t *r, struct exit_in *e)
 static bool is_allowed_write(uint32_t f)
 {
 	return f == GUEST_RIP || f == VM_ENTRY_INTR_INFO_FIELD || f == VM_ENTRY_EXCEPTION_ERROR_CODE ||
-	       f == GUEST_CR3 || f == HOST_RIP;
+	       f == GUEST_CR3 || f == HOST_RIP || f == VMX_PREEMPTION_TIMER_VALUE;
 }
 
 static bool gp_injected(void)
@@ -343,7 +346,7 @@ static bool in_region(uint64_t a)
 
 /* After an exit the guest resumed from. */
 static void check_resumed(const struct exit_in *e, const struct guest_regs *before, uint64_t rip_before,
-			  uint64_t total_before, uint64_t count_before, bool reference)
+			  uint64_t total_before, uint64_t count_before, uint64_t budget_before, bool reference)
 {
 	const struct guest_regs *now = &e->regs;
 	uint32_t basic = e->reason & EXIT_REASON_BASIC_MASK;
@@ -433,6 +436,14 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 			      (unsigned long long)rip);
 		}
 		break;
+	case EXIT_REASON_PREEMPTION_TIMER: {
+		/* Another round of a budget over 32 bits of timer counts. */
+		uint64_t round = budget_before > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : budget_before;
+		CHECK(budget_before && !changed && rip == rip_before, "preemption timer resumed without budget left");
+		CHECK(fake_vmcs_writes_to(VMX_PREEMPTION_TIMER_VALUE) == 1 && fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE) == round &&
+		      fv.vm.budget_left == budget_before - round, "preemption timer: the next round");
+		break;
+	}
 	case EXIT_REASON_EPT_MISCONFIG:
 		CHECK(!changed && rip == rip_before, "EPT misconfig repaired: RIP and registers unchanged");
 		CHECK(fv.vm.misconfig_gpa == 0, "EPT misconfig repaired but still planted");
@@ -581,13 +592,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(fake_vm_reset(&fv), "EPT tables leaked by the previous guest");
 	fv.vm.exit_log = !(data[0] & 1);
+	fv.vm.budget_left = (uint64_t[]){ 0, 1, 0x100000000ull, 0x2fffffffeull }[(data[0] >> 2) & 3];
 	ev_msr = ev_violation = 0;
 	fake_regs_init(&fv, &e.regs);
 	data++, size--;
 
 	for (; size >= REC_SIZE && nexits < MAX_EXITS; data += REC_SIZE, size -= REC_SIZE, nexits++) {
 		struct guest_regs before;
-		uint64_t rip_before, total_before, count_before;
+		uint64_t rip_before, total_before, count_before, budget_before = fv.vm.budget_left;
 		unsigned invepts = fake_hw.invept_calls;
 		bool reference;
 
@@ -611,7 +623,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ended = true;
 			break;
 		}
-		check_resumed(&e, &before, rip_before, total_before, count_before, reference);
+		check_resumed(&e, &before, rip_before, total_before, count_before, budget_before, reference);
 		/* The EPT changed: walk it now, for the first few changes (then only at the end: the
 		 * walk costs more than the exit). */
 		if (fake_hw.invept_calls != invepts && ept_checks < 4) {

@@ -1312,6 +1312,87 @@ static void test_ept_audit_failure(void **state)
 		    ULL(stray), ULL(ept_debug_get_raw_leaf(&fv.vm.ept, stray, 0)), ULL(BASE), ULL(LAST));
 }
 
+/* ------------------------------------------------------------------ fixes from the hostile-guest suite */
+
+static void test_hc_print_write_text_like_the_serial_port(void **state)
+{
+	static const char tail[] = "tail\x1b[2J\n[hv] forged by HC_PRINT";
+	static const char w200[] = "write200\n[hv] forged by HC_WRITE\0\x1b[2J ";
+	char *p = (char *)fv.mem + 0x21000;
+
+	(void)state;
+	memcpy(p, tail, sizeof(tail));
+	assert_int_equal(hypercall(HC_PRINT, BASE + 0x21000, 0, 0), (int64_t)strlen(tail));
+	memcpy(p + 0x100, w200, sizeof(w200) - 1);
+	assert_int_equal(hypercall(HC_WRITE, BASE + 0x21100, sizeof(w200) - 1, 0), (int64_t)sizeof(w200) - 1);
+	/* One line each, non-printable bytes as '?': no line break, no forged [hv] line, no escape. */
+	assert_log_lines(2, "[guest] tail?[2J?[hv] forged by HC_PRINT", "[guest] write200?[hv] forged by HC_WRITE??[2J ");
+}
+
+static void test_hc_set_resume_cannot_clear_under_resume_page(void **state)
+{
+	uint64_t page = BASE + 0x207000;
+
+	(void)state;
+	assert_int_equal(hypercall(HC_SET_RESUME, BASE + 0x10600, 0, 0), 0);
+	assert_int_equal(hypercall(HC_PROTECT, page, 0, HC_FAULT_RESUME), 0);
+	assert_int_equal(hypercall(HC_SET_RESUME, 0, 0, 0), HC_E_NORESUME);
+	assert_int_equal(fv.vm.resume_rip, BASE + 0x10600);
+	/* Moving it is fine. */
+	assert_int_equal(hypercall(HC_SET_RESUME, BASE + 0x10700, 0, 0), 0);
+	set_violation(page, 0);
+	run_resumed(EXIT_REASON_EPT_VIOLATION, 1, 3);
+	assert_int_equal(rip(), BASE + 0x10700);
+	/* Once the page gives up RESUME (re-protected with KEEP), clearing is allowed again. */
+	assert_int_equal(hypercall(HC_PROTECT, page, 0, HC_FAULT_KEEP), 0);
+	assert_int_equal(hypercall(HC_SET_RESUME, 0, 0, 0), 0);
+}
+
+static void test_serial_newline_after_cut(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 120; i++)
+		out_byte(0x3f8, 'c');
+	assert_int_equal(fake_log_nlines(), 1);
+	out_byte(0x3f8, '\n');                             /* ends nothing more: no empty line */
+	assert_int_equal(fake_log_nlines(), 1);
+	out_byte(0x3f8, '\n');                             /* a real empty line */
+	assert_int_equal(fake_log_nlines(), 2);
+	assert_line(1, "[guest] ");
+}
+
+static void test_serial_last_line_printed_at_end(void **state)
+{
+	(void)state;
+	out_str("no newline");
+	assert_log_empty();
+	done(0);
+	assert_line(0, "[guest] no newline");
+	assert_ended(HV_OK, "done exit_code=0");
+}
+
+static void test_preemption_timer_rounds(void **state)
+{
+	(void)state;
+	/* A budget over 2^32 timer counts is served in rounds: each expiry re-arms the timer. */
+	fv.vm.budget_left = 0x123456789ull;
+	run_resumed(EXIT_REASON_PREEMPTION_TIMER, 0, 0);
+	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0xffffffffull);
+	assert_int_equal(fv.vm.budget_left, 0x123456789ull - 0xffffffffull);
+	run_resumed(EXIT_REASON_PREEMPTION_TIMER, 0, 0);
+	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0x123456789ull - 0xffffffffull);
+	assert_int_equal(fv.vm.budget_left, 0);
+	assert_int_equal(rip(), RIP0);
+	assert_log_empty();
+	assert_true(run(EXIT_REASON_PREEMPTION_TIMER, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
+	{
+		char sum[256];
+		summary(sum, sizeof(sum));
+		assert_string_equal(sum, "guest=test exits=3 PREEMPTION_TIMER=3");
+	}
+}
+
 int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
@@ -1375,6 +1456,11 @@ int main(void)
 		T(test_ept_audit),
 		T(test_ept_audit_after_protect),
 		T(test_ept_audit_failure),
+		T(test_hc_print_write_text_like_the_serial_port),
+		T(test_hc_set_resume_cannot_clear_under_resume_page),
+		T(test_serial_newline_after_cut),
+		T(test_serial_last_line_printed_at_end),
+		T(test_preemption_timer_rounds),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, 0, 0);
