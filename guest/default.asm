@@ -93,17 +93,7 @@ fail:
 	call puts
 	HYPERCALL HC_DONE, 1
 
-; puts: RSI = NUL-terminated string, written byte by byte to the serial port.
-puts:
-	mov dx, GUEST_SERIAL_PORT
-.next:
-	lodsb
-	test al, al
-	jz .out
-	out dx, al
-	jmp .next
-.out:
-	ret
+%include "guest/serial.inc"
 
 ; show_cpuid: "cpuid 0x40000000: vendor=<12 chars> max_leaf=0x<8 hex>"
 show_cpuid:

@@ -39,16 +39,7 @@ fail:
 	call puts
 	HYPERCALL HC_DONE, 1
 
-puts:                                   ; RSI = NUL-terminated string, byte by byte to COM1
-	mov dx, GUEST_SERIAL_PORT
-.next:
-	lodsb
-	test al, al
-	jz .out
-	out dx, al
-	jmp .next
-.out:
-	ret
+%include "guest/serial.inc"
 
 msg_done: db "eptflood: 100000 reads of a protected page done", 10, 0
 msg_fail: db "eptflood: FAIL: HC_SET_RESUME or HC_PROTECT did not return 0", 10, 0

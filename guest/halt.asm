@@ -13,20 +13,15 @@ GUEST_HEADER entry
 
 entry:
 	lea rsi, [msg]
-	mov dx, GUEST_SERIAL_PORT
-.next:
-	lodsb
-	test al, al
-	jz .sent
-	out dx, al
-	jmp .next
-.sent:
+	call puts
 	cli
 	mov rbx, 0x68616c7400000001     ; markers for the guest-regs dump
 	mov r15, 0x68616c7400000002
 .halt:
 	hlt
 	jmp .halt
+
+%include "guest/serial.inc"
 
 msg: db "halt: cli, then HLT forever", 10, 0
 guest_end:

@@ -375,25 +375,7 @@ fail:
 	jmp newline
 
 ; ---- serial output (each byte an OUT to the emulated COM1)
-puts:                               ; RSI = NUL-terminated string; clobbers RAX, RSI
-	push rdx
-	mov dx, GUEST_SERIAL_PORT
-.next:
-	lodsb
-	test al, al
-	jz .out
-	out dx, al
-	jmp .next
-.out:
-	pop rdx
-	ret
-
-putc:                               ; AL
-	push rdx
-	mov dx, GUEST_SERIAL_PORT
-	out dx, al
-	pop rdx
-	ret
+%include "guest/serial.inc"
 
 newline:
 	mov al, 10
@@ -417,37 +399,6 @@ put_hex:                            ; RAX -> "0x" and 16 hex digits
 	mov al, [rdx + rax]
 	call putc
 	loop .digit
-	pop rdx
-	pop rcx
-	pop rbx
-	ret
-
-put_dec:                            ; RAX as a signed decimal
-	push rbx
-	push rcx
-	push rdx
-	test rax, rax
-	jns .pos
-	push rax
-	mov al, '-'
-	call putc
-	pop rax
-	neg rax
-.pos:
-	xor ecx, ecx
-	mov rbx, 10
-.div:
-	xor edx, edx
-	div rbx
-	add dl, '0'
-	push rdx
-	inc ecx
-	test rax, rax
-	jnz .div
-.emit:
-	pop rax
-	call putc
-	loop .emit
 	pop rdx
 	pop rcx
 	pop rbx

@@ -64,16 +64,7 @@ entry:
 	jnz .line
 	HYPERCALL HC_DONE, 0
 
-puts:                                   ; RSI = NUL-terminated string; clobbers RAX, RDX, RSI
-	mov dx, GUEST_SERIAL_PORT
-.next:
-	lodsb
-	test al, al
-	jz .out
-	out dx, al
-	jmp .next
-.out:
-	ret
+%include "guest/serial.inc"
 
 msg_hdr: db "serialflood: 1 long line, then 10000 lines of 80 bytes", 13, 10, 0
 flood_line:

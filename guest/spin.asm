@@ -11,14 +11,7 @@ GUEST_HEADER entry
 
 entry:
 	lea rsi, [msg]
-	mov dx, GUEST_SERIAL_PORT
-.next:
-	lodsb
-	test al, al
-	jz .sent
-	out dx, al
-	jmp .next
-.sent:
+	call puts
 	cli
 	mov rbx, 0x7370696e00000001     ; markers for the guest-regs dump
 	mov r15, 0x7370696e00000002
@@ -26,6 +19,8 @@ entry:
 .spin:
 	inc rcx
 	jmp .spin
+
+%include "guest/serial.inc"
 
 msg: db "spin: cli, then a tight loop", 10, 0
 guest_end:

@@ -15,18 +15,13 @@ GUEST_HEADER entry
 
 entry:
 	lea rsi, [msg]
-	mov dx, GUEST_SERIAL_PORT
-.next:
-	lodsb
-	test al, al
-	jz .sent
-	out dx, al
-	jmp .next
-.sent:
+	call puts
 	mov rbx, 0x7472697065000001     ; markers for the guest-regs dump
 	mov rbp, 0x7472697065000002
 	mov r15, 0x7472697065000003
 	jmp fault
+
+%include "guest/serial.inc"
 
 msg: db "triple: ud2 with no IDT at image offset 0x100", 10, 0
 

@@ -61,16 +61,21 @@ static int64_t hc_protect(struct vm *vm, uint64_t gpa, uint64_t perm, uint64_t o
 		return HC_E_INVAL;
 	if (on_fault == HC_FAULT_RESUME && !vm->resume_rip)
 		return HC_E_NORESUME;
+	if (gpa == vm->misconfig_gpa)
+		return HC_E_INVAL;   /* the HC_EPT_MISCONFIG_DEMO page: its planted entry stays until touched */
 	p = find_protected(vm, gpa);
+	if (!p && vm->nprotected == VM_MAX_PROTECTED)
+		return HC_E_NOSPACE;
+	/* The EPT first: a page is recorded only once its entry really changed. */
+	if (set_page_perm(vm, gpa, ept_perm_from_hc(perm)) != EPT_OK)
+		return HC_E_NOMEM;
 	if (!p) {
-		if (vm->nprotected == VM_MAX_PROTECTED)
-			return HC_E_NOSPACE;
 		p = &vm->protected[vm->nprotected++];
 		*p = (struct protected_page){ .gpa = gpa };
 	}
 	p->perm = ept_perm_from_hc(perm);
 	p->on_fault = (unsigned)on_fault;
-	return set_page_perm(vm, gpa, p->perm) == EPT_OK ? 0 : HC_E_NOMEM;
+	return 0;
 }
 
 /* Restore a protected page to full access and forget it (the REGRANT policy). */

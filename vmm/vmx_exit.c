@@ -237,14 +237,18 @@ static void handle_io(struct vm *vm, struct guest_regs *r)
 			    q.port, (unsigned long long)vmread64(GUEST_RIP));
 		vm_end(HV_E_GUEST, what);
 	}
-	mask = q.size == 4 ? 0xffffffffull : (1ull << (8 * q.size)) - 1;
 	if (q.in) {
 		/* Emulated COM1: LSR says "ready", other registers read 0. Any other port reads as
-		 * all ones, like an empty bus. */
+		 * all ones, like an empty bus. Sizes are 1, 2 or 4 (§28.2.1, Table 28-5); a 4-byte IN
+		 * writes EAX, which clears RAX[63:32] like any 32-bit register write. */
+		mask = q.size == 1 ? 0xffull : q.size == 2 ? 0xffffull : 0xffffffffull;
 		uint64_t v = mask;
 		if (q.port >= GUEST_SERIAL_PORT && q.port < GUEST_SERIAL_PORT + 8)
 			v = q.port == GUEST_SERIAL_PORT + UART_LSR_OFFSET ? UART_LSR_IDLE : 0;
-		r->gpr[GPR_RAX] = (r->gpr[GPR_RAX] & ~mask) | (v & mask);
+		if (mask != 0xffffffffull)
+			r->gpr[GPR_RAX] = (r->gpr[GPR_RAX] & ~mask) | (v & mask);
+		else
+			r->gpr[GPR_RAX] = v & mask;
 	} else if (q.port == GUEST_SERIAL_PORT) {
 		guest_serial_byte(vm, (char)r->gpr[GPR_RAX]);
 	}
@@ -494,8 +498,9 @@ static void handle_ept_misconfig(struct vm *vm, struct guest_regs *r)
 	ept_debug_set_raw_leaf(&vm->ept, vm->misconfig_gpa, vm->misconfig_gpa | (EPT_MT_WB << 3) | 3);
 	ept_map(&vm->ept, vm->misconfig_gpa, vm->misconfig_gpa, PAGE_SIZE, rwx, EPT_MAP_REPLACE, &flush);
 	vm_invept(vm, EPT_FLUSH_SINGLE);
-	hv_log("ept-policy: gpa=0x%llx misconfiguration planted by HC_EPT_MISCONFIG_DEMO: repaired rwx",
-	       (unsigned long long)vm->misconfig_gpa);
+	if (vm->exit_log)
+		hv_log("ept-policy: gpa=0x%llx misconfiguration planted by HC_EPT_MISCONFIG_DEMO: repaired rwx",
+		       (unsigned long long)vm->misconfig_gpa);
 	vm->misconfig_gpa = 0;
 }
 
