@@ -4,7 +4,7 @@
 # in simulated physical memory. Unit tests of the handlers, and a fuzzer of exit sequences.
 
 DISPATCH_SRCS := vmm/vmx_exit.c vmm/hypercall.c vmm/log.c vmm/fmt.c vmm/exit_reasons.c vmm/status.c \
-                 arch/x86_64/vmx_errors.c $(EPT_SRCS) \
+                 arch/x86_64/vmx_errors.c arch/x86_64/vmx_report.c $(EPT_SRCS) \
                  tests/host/fake_vmcs.c tests/host/ept_test_arena.c
 DISPATCH_HDRS := $(wildcard vmm/*.h ept/*.h) arch/x86_64/cpu.h arch/x86_64/vmx_insn.h \
                  tests/host/fake_vmcs.h tests/host/ept_test_arena.h

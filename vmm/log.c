@@ -224,6 +224,8 @@ void log_ratelimit_report(void)
 		uint64_t n = log_limits[t].suppressed;
 		if (!n)
 			continue;
+		if (deferred && head - tail + (dropped_pending ? 2 : 1) > LOG_RING_SLOTS)
+			return;   /* no room now: the counts wait for a later report, never lost */
 		log_limits[t].suppressed = 0;
 		log_limits[t].reported += n;
 		hv_log("ratelimit: %s: %llu lines suppressed", tag_names[t], (unsigned long long)n);

@@ -210,6 +210,33 @@ static void test_ratelimit_without_clock(void **state)
 	assert_true(log_ratelimit(LOG_TAG_NONE));
 }
 
+/* A rate-limit report that finds the ring full waits: the count is reported later, never lost. */
+static void test_ratelimit_report_waits_for_room(void **state)
+{
+	struct log_stats st;
+	char want[96];
+
+	(void)state;
+	log_test_clock = fake_clock;
+	for (int i = 0; i < LOG_RATELIMIT_BURST + 5; i++)
+		hv_log_tagged(LOG_TAG_MSR, "msr %d", i);
+	log_set_deferred(true);
+	fifo_free = 0;
+	for (int i = 0; i < LOG_RING_SLOTS; i++)
+		hv_log("fill %d", i);
+	fake_tsc += LOG_RATELIMIT_INTERVAL;
+	wire_len = 0;
+	hv_log_tagged(LOG_TAG_MSR, "new interval");   /* the report has no room: it waits */
+	fifo_free = 1u << 30;
+	log_set_deferred(false);
+	log_ratelimit_report();
+	snprintf(want, sizeof(want), "[hv] ratelimit: msr: 5 lines suppressed\r\n");
+	assert_true(wire_len >= strlen(want));
+	assert_memory_equal(wire + wire_len - strlen(want), want, strlen(want));
+	log_get_stats(&st);
+	assert_int_equal(st.suppressed, 5);
+}
+
 /* A full ring drops lines, counts them, and says so in the stream where they were lost. */
 static void test_ring_overflow(void **state)
 {
@@ -272,6 +299,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ratelimit_burst_and_report, setup),
 		cmocka_unit_test_setup(test_ratelimit_new_interval, setup),
 		cmocka_unit_test_setup(test_ratelimit_without_clock, setup),
+		cmocka_unit_test_setup(test_ratelimit_report_waits_for_room, setup),
 		cmocka_unit_test_setup(test_ring_overflow, setup),
 		cmocka_unit_test_setup(test_sync_never_drops, setup),
 		cmocka_unit_test_setup(test_pump_never_waits, setup),
