@@ -52,6 +52,7 @@ static int64_t hc_protect(struct vm *vm, uint64_t gpa, uint64_t perm, uint64_t o
 {
 	struct protected_page *p;
 	int64_t bad = check_page(vm, gpa);
+	unsigned ept_perm = ept_perm_from_hc(perm);
 
 	if (bad)
 		return bad;
@@ -67,13 +68,13 @@ static int64_t hc_protect(struct vm *vm, uint64_t gpa, uint64_t perm, uint64_t o
 	if (!p && vm->nprotected == VM_MAX_PROTECTED)
 		return HC_E_NOSPACE;
 	/* The EPT first: a page is recorded only once its entry really changed. */
-	if (set_page_perm(vm, gpa, ept_perm_from_hc(perm)) != EPT_OK)
+	if (set_page_perm(vm, gpa, ept_perm) != EPT_OK)
 		return HC_E_NOMEM;
 	if (!p) {
 		p = &vm->protected[vm->nprotected++];
 		*p = (struct protected_page){ .gpa = gpa };
 	}
-	p->perm = ept_perm_from_hc(perm);
+	p->perm = ept_perm;
 	p->on_fault = (unsigned)on_fault;
 	return 0;
 }
@@ -140,9 +141,11 @@ static int64_t hc_set_resume(struct vm *vm, uint64_t gpa)
 {
 	if (gpa && !guest_gpa_in_region(vm, gpa, 1))
 		return HC_E_RANGE;
-	for (unsigned i = 0; !gpa && i < vm->nprotected; i++)
-		if (vm->protected[i].on_fault == HC_FAULT_RESUME)
-			return HC_E_NORESUME;   /* that page would have nowhere to resume */
+	if (!gpa) {
+		for (unsigned i = 0; i < vm->nprotected; i++)
+			if (vm->protected[i].on_fault == HC_FAULT_RESUME)
+				return HC_E_NORESUME;   /* that page would have nowhere to resume */
+	}
 	vm->resume_rip = gpa;
 	return 0;
 }

@@ -53,13 +53,6 @@ void log_add_sink(log_sink_fn fn)
 	}
 }
 
-void log_remove_sink(log_sink_fn fn)
-{
-	for (int i = 0; i < LOG_MAX_SINKS; i++)
-		if (sinks[i] == fn)
-			sinks[i] = 0;
-}
-
 const char *log_tag_name(enum log_tag tag)
 {
 	return (unsigned)tag < LOG_TAG_COUNT ? tag_names[tag] : "?";

@@ -48,7 +48,6 @@ struct log_stats {
 /* The serial port: room() = bytes it takes now without waiting, put() = send one byte. */
 void log_set_serial(unsigned (*room)(void), void (*put)(char c));
 void log_add_sink(log_sink_fn fn);
-void log_remove_sink(log_sink_fn fn);
 
 void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "[hv] <fmt>\n" */
 void hv_log_tagged(enum log_tag tag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -119,7 +118,7 @@ static inline bool log_pending(void) { return log_waiting != 0; }
 
 static inline void log_poll(void)
 {
-	if (log_waiting && log_now() - log_last_poll >= LOG_POLL_TICKS)
+	if (log_pending() && log_now() - log_last_poll >= LOG_POLL_TICKS)
 		log_pump();
 }
 

@@ -422,9 +422,13 @@ static __attribute__((noinline)) void log_ept_policy_line(uint64_t what, uint64_
 	log_deferred(format_ept_policy, a);
 }
 
-/* The ept-policy line follows its ept-violation line: logged when that was, counted when not. */
-static inline void log_ept_policy(bool logged, uint64_t what, uint64_t gpa, uint64_t rip, uint64_t faults)
+/* The ept-policy line follows its ept-violation line: logged when that was, counted when not
+ * (and neither with exit_log=off). */
+static inline void log_ept_policy(const struct vm *vm, bool logged, uint64_t what, uint64_t gpa, uint64_t rip,
+				  uint64_t faults)
 {
+	if (!vm->exit_log)
+		return;
 	if (logged)
 		log_ept_policy_line(what, gpa, rip, faults);
 	else
@@ -445,8 +449,7 @@ static void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 		/* Nothing outside the region is ever mapped: refuse, and resume the guest where it asked. */
 		if (vm->resume_rip) {
 			vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
-			if (vm->exit_log)
-				log_ept_policy(logged, POLICY_OUTSIDE, gpa, vm->resume_rip, 0);
+			log_ept_policy(vm, logged, POLICY_OUTSIDE, gpa, vm->resume_rip, 0);
 			return;
 		}
 		hv_snprintf(what, sizeof(what), "ended: access to gpa=0x%llx outside its memory 0x%llx-0x%llx",
@@ -463,20 +466,17 @@ static void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 	p->faults++;
 	if (p->on_fault == HC_FAULT_RESUME) {
 		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
-		if (vm->exit_log)
-			log_ept_policy(logged, POLICY_RESUME, p->gpa, vm->resume_rip, p->faults);
+		log_ept_policy(vm, logged, POLICY_RESUME, p->gpa, vm->resume_rip, p->faults);
 		return;
 	}
 	if (p->on_fault == HC_FAULT_KEEP) {
-		if (vm->exit_log)
-			log_ept_policy(logged, POLICY_KEEP, p->gpa, 0, p->faults);
+		log_ept_policy(vm, logged, POLICY_KEEP, p->gpa, 0, p->faults);
 		return;
 	}
 	uint64_t page = p->gpa;
 	if (hypercall_regrant(vm, p) != EPT_OK)
 		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
-	if (vm->exit_log)
-		log_ept_policy(logged, POLICY_REGRANT, page, 0, 0);
+	log_ept_policy(vm, logged, POLICY_REGRANT, page, 0, 0);
 }
 
 static void handle_ept_misconfig(struct vm *vm, struct guest_regs *r)

@@ -41,6 +41,11 @@ void uart_init(uint16_t port)
 	tx_burst = (inb(port + UART_IIR) & IIR_FIFOS_ON) == IIR_FIFOS_ON ? UART_FIFO_BYTES : 1;
 }
 
+static bool uart_tx_ready(void)
+{
+	return inb(com_port + UART_LSR) & LSR_THRE;
+}
+
 unsigned uart_tx_room(void)
 {
 	return uart_tx_ready() ? tx_burst : 0;
@@ -54,11 +59,6 @@ void uart_tx_byte(char c)
 uint16_t uart_port(void)
 {
 	return com_port;
-}
-
-bool uart_tx_ready(void)
-{
-	return inb(com_port + UART_LSR) & LSR_THRE;
 }
 
 void uart_flush(void)

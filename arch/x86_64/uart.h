@@ -11,7 +11,6 @@
 #endif
 
 void uart_init(uint16_t port);                 /* 115200 8N1, FIFOs on */
-bool uart_tx_ready(void);                      /* transmit holding register (or FIFO) empty */
 unsigned uart_tx_room(void);                   /* bytes uart_tx_byte may send now without waiting */
 void uart_tx_byte(char c);                     /* no wait, no "\n" translation */
 void uart_flush(void);                         /* wait until every byte has left the line */
