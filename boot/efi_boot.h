@@ -7,6 +7,9 @@
 
 #include "vmm/boot_info.h"
 
+/* The UEFI entry point, called by GNU-EFI's crt0 (boot/efi_main.c). */
+EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab);
+
 /* Read \EFI\BOOT\<name> next to BOOTX64.EFI into pool memory. Returns EFI_NOT_FOUND when absent;
  * on other failures, a reason in err. max: the largest size accepted. */
 EFI_STATUS efi_read_boot_file(EFI_LOADED_IMAGE *li, const CHAR16 *name, UINTN max, UINT8 **data, UINTN *size,

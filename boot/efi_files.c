@@ -1,7 +1,7 @@
 /* Files next to BOOTX64.EFI on the boot volume (\EFI\BOOT\HV.CFG, \EFI\BOOT\GUEST.BIN). */
 #include "boot/efi_boot.h"
 
-#include "vmm/fmt.h"
+#include "arch/lib/fmt.h"
 
 #define BOOT_DIR L"\\EFI\\BOOT\\"
 

@@ -4,7 +4,7 @@
  * otherwise the largest linear-framebuffer mode up to 1920x1080, set with SetMode. */
 #include "boot/efi_boot.h"
 
-#include "vmm/log.h"
+#include "arch/lib/log.h"
 
 #define MIN_W 800
 #define MIN_H 600

@@ -2,11 +2,12 @@
  * the jump onto the hypervisor's own stack. After that, no firmware service except ResetSystem. */
 #include "boot/efi_boot.h"
 
+#include "arch/lib/log.h"
 #include "arch/x86_64/uart.h"
 #include "vmm/config.h"
-#include "vmm/guest_image.h"
-#include "vmm/hv.h"
-#include "vmm/log.h"
+#include "vmm/main.h"
+#include "vmm/status.h"
+#include "vmm/vm/image.h"
 
 #define HV_STACK_PAGES 16              /* 64 KiB */
 #define HV_POOL_PAGES 4096             /* 16 MiB: host page tables, VMCS, bitmaps, EPT tables */

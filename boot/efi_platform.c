@@ -2,7 +2,7 @@
  * loader needs, kept apart from efi_main's sequence. */
 #include "boot/efi_boot.h"
 
-#include "vmm/log.h"
+#include "arch/lib/log.h"
 
 #define EBS_MAX_ATTEMPTS 8
 #define MMAP_SLACK_DESCRIPTORS 16

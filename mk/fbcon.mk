@@ -14,15 +14,11 @@ $(B)/gen/font_terminus_bold32.c: tools/psf2c.py $(FONT_DIR)/Uni2-TerminusBold32x
 	@mkdir -p $(dir $@)
 	python3 tools/psf2c.py $(FONT_DIR)/Uni2-TerminusBold32x16.psf.gz fbcon_font_terminus_bold32 Terminus-Bold-16x32 $@
 
-# No libc calls in the image: keep GCC from turning the fill/copy loops into memset/memcpy.
-$(B)/obj/arch/x86_64/fbcon.o: HV_CFLAGS += -fno-tree-loop-distribute-patterns
-
 HOST_TESTS += test_fbcon
-test_fbcon_SRCS := tests/host/test_fbcon.c $(FBCON_SRCS) arch/x86_64/fbcon.h vmm/boot_info.h
+test_fbcon_SRCS = tests/host/test_fbcon.c $(FBCON_SRCS)
 test_fbcon_LIBS := -lz
 
 # Host renderer for the QEMU screendump comparison (tests/boot/cases_screen.py).
-$(B)/host/screen_render: tests/boot/screen_render.c $(FBCON_SRCS) arch/x86_64/fbcon.h vmm/boot_info.h
-	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) $(filter %.c,$^) -o $@
+$(B)/host/screen_render: $(call objs,host,tests/boot/screen_render.c $(FBCON_SRCS))
+	$(HOSTCC) $(HOST_CFLAGS) $^ -o $@
 ALL_EXTRA += $(B)/host/screen_render

@@ -3,9 +3,8 @@
 # `make usb` builds only it. Write it to a stick with tools/write-usb.sh, boot it with ./run-qemu.sh.
 
 USB_IMG := $(B)/minihv-usb.img
-# The default guest: a prerequisite when a fragment read before this one declares it in GUEST_BINS
-# (mk/guest.mk sorts before mk/usb.mk), else whatever is on disk.
-USB_GUEST := $(firstword $(filter $(B)/guest/default.bin,$(GUEST_BINS)) $(wildcard $(B)/guest/default.bin))
+# The built-in default guest (mk/guest.mk builds it) doubles as GUEST.BIN.
+USB_GUEST := $(B)/guest/default.bin
 
 ALL_EXTRA += $(USB_IMG)
 
@@ -13,5 +12,5 @@ ALL_EXTRA += $(USB_IMG)
 usb: $(USB_IMG)
 
 $(USB_IMG): $(B)/BOOTX64.EFI $(USB_GUEST) tools/mkimage.sh
-	tools/mkimage.sh $@.tmp $(B)/BOOTX64.EFI $(if $(USB_GUEST),GUEST.BIN=$(USB_GUEST))
+	tools/mkimage.sh $@.tmp $(B)/BOOTX64.EFI GUEST.BIN=$(USB_GUEST)
 	mv $@.tmp $@

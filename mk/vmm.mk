@@ -1,4 +1,31 @@
-# The guest, its VMCS and the exit dispatcher.
-HV_SRCS += vmm/exit_reasons.c vmm/vmx_controls.c vmm/vmcs.c vmm/guest_image.c vmm/guest_loader.c \
-           vmm/hypercall.c vmm/vmx_exit.c
-HV_ASM  += vmm/vmx_entry.asm
+# mk/vmm.mk - the hypervisor (vmm/): VT-x layer, decoders, exit handlers, the guest's lifecycle,
+# and their host tests. The exit dispatcher and hypercalls also run on the host over a fake VMCS
+# and CPU (tests/host/fake_vmcs.c; the HV_HOST_TEST seams are in vmm/vmx/insn.h and
+# arch/x86_64/cpu.h), guest memory from mmap, EPT tables in simulated physical memory.
+HV_SRCS += $(wildcard vmm/*.c vmm/*/*.c)
+HV_ASM  += $(wildcard vmm/*/*.asm)
+
+HOST_TESTS += test_vmx_caps test_vmx_ctl test_vmx_reference test_config test_exit_decoders \
+              test_exit_reasons test_guest_image test_exit_dispatch
+test_vmx_caps_SRCS      = tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/vmx/caps.c arch/lib/fmt.c \
+                          vmm/status.c
+test_vmx_ctl_SRCS       = tests/host/test_vmx_ctl.c vmm/vmx/controls.c
+test_vmx_reference_SRCS = tests/host/test_vmx_reference.c tests/host/ref_tsv.c vmm/vmx/insn_errors.c
+test_config_SRCS        = tests/host/test_config.c vmm/config.c arch/lib/fmt.c arch/lib/str.c
+test_exit_decoders_SRCS = tests/host/test_exit_decoders.c tests/host/ref_tsv.c
+# Also reads vmm/decode/exit_reasons.h, vmm/vmx/vmcs_fields.h, vmm/vm/abi.h and guest/abi.inc.
+test_exit_reasons_SRCS  = tests/host/test_exit_reasons.c tests/host/ref_tsv.c vmm/decode/exit_reasons.c
+test_exit_reasons_DEPS  = vmm/decode/exit_reasons.h vmm/vmx/vmcs_fields.h vmm/vm/abi.h guest/abi.inc
+# Also checks the real default guest.
+test_guest_image_SRCS   = tests/host/test_guest_image.c vmm/vm/image.c arch/lib/fmt.c
+test_guest_image_DEPS   = $(B)/guest/default.bin
+
+# The exit path as the image has it, over the fakes.
+DISPATCH_SRCS = $(wildcard vmm/exit/*.c) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
+                vmm/vm/guest_ept.c vmm/vm/end.c vmm/decode/exit_reasons.c vmm/status.c \
+                vmm/vmx/insn_errors.c vmm/vmx/insn_report.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
+                arch/lib/page_pool.c $(EPT_SRCS) tests/host/fake_vmcs.c tests/host/ept_test_arena.c
+test_exit_dispatch_SRCS = tests/host/test_exit_dispatch.c $(DISPATCH_SRCS)
+
+FUZZ_TARGETS += fuzz_exit_dispatch
+fuzz_exit_dispatch_SRCS = tests/fuzz/fuzz_exit_dispatch.c $(DISPATCH_SRCS)

@@ -7,19 +7,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum hv_poweroff { HV_POWEROFF_SHUTDOWN = 0, HV_POWEROFF_REBOOT = 1, HV_POWEROFF_HALT = 2 };
+#include "arch/x86_64/fbcon.h"
 
-/* A linear framebuffer found through UEFI GOP before ExitBootServices. */
-enum fb_format { FB_RGBX32 = 0, FB_BGRX32 = 1, FB_BITMASK = 2 };
-struct fb_info {
-	bool present;
-	uint64_t base;                 /* physical address of pixel (0,0) */
-	uint64_t size;                 /* bytes */
-	uint32_t width, height;        /* visible pixels */
-	uint32_t pixels_per_scan_line; /* stride in pixels (>= width) */
-	enum fb_format format;
-	uint32_t red_mask, green_mask, blue_mask; /* FB_BITMASK only */
-};
+enum hv_poweroff { HV_POWEROFF_SHUTDOWN = 0, HV_POWEROFF_REBOOT = 1, HV_POWEROFF_HALT = 2 };
 
 /* Options from \EFI\BOOT\HV.CFG (docs/boot-options.md). */
 struct hv_config {

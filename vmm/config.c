@@ -1,6 +1,6 @@
 /* HV.CFG parser. Unknown keys and bad values are reported, never fatal. */
 #include "vmm/config.h"
-#include "vmm/fmt.h"
+#include "arch/lib/fmt.h"
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -6,10 +6,13 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/uart.h"
-#include "vmm/hv.h"
-#include "vmm/log.h"
-#include "vmm/page_pool.h"
-#include "vmm/vm.h"
+#include "vmm/main.h"
+#include "arch/lib/log.h"
+#include "arch/lib/page_pool.h"
+#include "vmm/shutdown.h"
+#include "vmm/vm/vm.h"
+#include "vmm/vmx/cap_report.h"
+#include "vmm/vmx/enable.h"
 
 #define IST_STACK_PAGES 4
 #define MIN_IDENTITY_MAP (4ull << 30)   /* MMIO below 4 GiB (local APIC, flash, framebuffer) */
@@ -23,46 +26,6 @@ void hv_banner(const struct boot_info *bi)
 	       HV_COMMIT, (unsigned long long)bi->image_base, (unsigned long long)bi->image_size, uart_port());
 }
 
-static __attribute__((noreturn)) void power_off(void)
-{
-	enum hv_poweroff how = boot ? boot->cfg.poweroff : HV_POWEROFF_SHUTDOWN;
-
-	hv_log("poweroff: %s", how == HV_POWEROFF_REBOOT ? "reboot" : how == HV_POWEROFF_HALT ? "halt" : "shutdown");
-	if (how != HV_POWEROFF_HALT && boot && boot->reset) {
-		uart_flush();   /* the last lines must leave the UART before the power goes */
-		boot->reset(how);
-	}
-	if (how != HV_POWEROFF_HALT)
-		hv_log("poweroff: ResetSystem returned; halting");
-	halt_forever();
-}
-
-void hv_end(enum hv_status s)
-{
-	log_set_deferred(false);
-	vmx_disable();
-	hv_log("end: status=%s code=%d", hv_status_name(s), (int)s);
-	power_off();
-}
-
-void hv_fatal(enum hv_status s, const char *why)
-{
-	hv_log("FATAL %s (code %d): %s; %s", hv_status_name(s), (int)s, why, hv_status_advice(s));
-	hv_end(s);
-}
-
-/* After an exception report: power off when HV.CFG says panic=poweroff, else halt. */
-static void exception_end(void)
-{
-	if (boot && boot->cfg.panic_poweroff) {
-		hv_log("end: status=EXCEPTION code=-1");
-		uart_flush();
-		if (boot->reset)
-			boot->reset(HV_POWEROFF_SHUTDOWN);
-	}
-	hv_log("halted: power-cycle the machine");
-}
-
 static void take_over(struct boot_info *bi)
 {
 	struct paging_result pr;
@@ -73,7 +36,7 @@ static void take_over(struct boot_info *bi)
 	for (int i = 0; i < IST_STACK_PAGES; i++)
 		ist = pool_alloc_page();
 	gdt_install(ist + PAGE_SIZE);
-	idt_fatal_hook = exception_end;
+	idt_fatal_hook = hv_exception_end;
 	idt_install();
 	if (paging_install_identity(top, pool_alloc_page, &pr) != 0)
 		hv_fatal(HV_E_NOMEM, "page pool exhausted while building the host identity map");
@@ -92,6 +55,7 @@ void hv_main(void *arg)
 	enum hv_status s;
 
 	boot = arg;
+	shutdown_init(boot);
 	take_over(boot);
 	s = vmx_probe(&hw_cpu_ops, &caps, why, sizeof(why));
 	hv_log("cpu: vendor=%s family=0x%x model=0x%x stepping=%u maxphyaddr=%u vmx=%s", caps.vendor, caps.family,

@@ -20,5 +20,7 @@ enum hv_status {
 };
 
 const char *hv_status_name(enum hv_status s);   /* "E_NO_VTX"; "OK" */
+/* What the user should do about it, in a few words (the end of a FATAL line). */
+const char *hv_status_advice(enum hv_status s);
 
 #endif

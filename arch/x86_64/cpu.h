@@ -139,16 +139,4 @@ static inline uint16_t read_tr(void)
 	return v;
 }
 
-/* Control-register bits used by the hypervisor (SDM Vol. 3A §2.5). */
-#define CR0_PE (1ull << 0)
-#define CR0_NE (1ull << 5)
-#define CR0_WP (1ull << 16)
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define CR4_PGE (1ull << 7)
-#define CR4_VMXE (1ull << 13)
-#define CR4_SMXE (1ull << 14)
-
-#define RFLAGS_IF (1ull << 9)
-
 #endif

@@ -6,7 +6,7 @@
 #include "arch/x86_64/fbcon.h"
 
 #ifndef HV_HOST_TEST
-#include "vmm/log.h"
+#include "arch/lib/log.h"
 #endif
 
 static uint32_t low_bit(uint32_t m)

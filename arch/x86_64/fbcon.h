@@ -4,10 +4,21 @@
 #ifndef ARCH_X86_64_FBCON_H
 #define ARCH_X86_64_FBCON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/boot_info.h"
+/* A linear framebuffer found through UEFI GOP before ExitBootServices. */
+enum fb_format { FB_RGBX32 = 0, FB_BGRX32 = 1, FB_BITMASK = 2 };
+struct fb_info {
+	bool present;
+	uint64_t base;                 /* physical address of pixel (0,0) */
+	uint64_t size;                 /* bytes */
+	uint32_t width, height;        /* visible pixels */
+	uint32_t pixels_per_scan_line; /* stride in pixels (>= width) */
+	enum fb_format format;
+	uint32_t red_mask, green_mask, blue_mask; /* FB_BITMASK only */
+};
 
 /* A bitmap font generated from a PSF file by tools/psf2c.py: FBCON_GLYPHS glyphs, U+0020..U+007E
  * then a replacement glyph; each glyph is height rows of row_bytes bytes, MSB = leftmost pixel. */

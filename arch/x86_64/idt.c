@@ -2,7 +2,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"
-#include "vmm/log.h"
+#include "arch/lib/log.h"
 
 #include <stdbool.h>
 

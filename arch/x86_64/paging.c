@@ -1,21 +1,17 @@
 /* 4-level paging identity map (SDM Vol. 3A §4.5, Tables 4-15..4-18). */
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpuid.h"
+#include "arch/x86_64/pte.h"
 
-#define PTE_P  (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_PS (1ull << 7)      /* 1 GiB (PDPTE) or 2 MiB (PDE) page */
-#define GIB (1ull << 30)
-#define MIB2 (1ull << 21)
-#define CPUID_80000001_EDX_PAGE1GB (1u << 26)
 
 static int cpu_has_1g_pages(void)
 {
 	struct cpuid_regs r;
-	cpuid(0x80000000u, 0, &r);
-	if (r.eax < 0x80000001u)
+	cpuid(CPUID_EXT_MAX, 0, &r);
+	if (r.eax < CPUID_EXT_FEATURES)
 		return 0;
-	cpuid(0x80000001u, 0, &r);
+	cpuid(CPUID_EXT_FEATURES, 0, &r);
 	return (r.edx & CPUID_80000001_EDX_PAGE1GB) != 0;
 }
 
@@ -27,8 +23,8 @@ int paging_install_identity(uint64_t top, uint64_t (*alloc_page)(void), struct p
 
 	if (!pml4)
 		return -1;
-	top = (top + GIB - 1) & ~(GIB - 1);
-	for (uint64_t gib = 0; gib < top; gib += GIB) {
+	top = (top + PAGE_SIZE_1G - 1) & ~(PAGE_SIZE_1G - 1);
+	for (uint64_t gib = 0; gib < top; gib += PAGE_SIZE_1G) {
 		uint64_t i4 = (gib >> 39) & 511, i3 = (gib >> 30) & 511;
 		uint64_t *pdpt;
 		if (!(pml4[i4] & PTE_P)) {
@@ -38,7 +34,7 @@ int paging_install_identity(uint64_t top, uint64_t (*alloc_page)(void), struct p
 			tables++;
 			pml4[i4] = pa | PTE_P | PTE_RW;
 		}
-		pdpt = (uint64_t *)(pml4[i4] & ~0xfffull);
+		pdpt = (uint64_t *)(pml4[i4] & PTE_ADDR_MASK);
 		if (use_1g) {
 			pdpt[i3] = gib | PTE_P | PTE_RW | PTE_PS;
 			continue;
@@ -47,14 +43,14 @@ int paging_install_identity(uint64_t top, uint64_t (*alloc_page)(void), struct p
 		if (!pd)
 			return -1;
 		tables++;
-		for (int i2 = 0; i2 < 512; i2++)
-			pd[i2] = (gib + (uint64_t)i2 * MIB2) | PTE_P | PTE_RW | PTE_PS;
+		for (int i2 = 0; i2 < PT_ENTRIES; i2++)
+			pd[i2] = (gib + (uint64_t)i2 * PAGE_SIZE_2M) | PTE_P | PTE_RW | PTE_PS;
 		pdpt[i3] = (uint64_t)pd | PTE_P | PTE_RW;
 	}
 	write_cr3((uint64_t)pml4);
 	out->cr3 = (uint64_t)pml4;
 	out->mapped_bytes = top;
-	out->page_size = use_1g ? GIB : MIB2;
+	out->page_size = use_1g ? PAGE_SIZE_1G : PAGE_SIZE_2M;
 	out->tables = tables;
 	return 0;
 }

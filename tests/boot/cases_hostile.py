@@ -34,23 +34,20 @@ FLOOD_LOG_BOUND = 150
 # under this many lines, so under 64 KiB (a line is at most 256 bytes).
 FLOOD_SERIAL_BOUND = 250
 TIMEOUT = 120
-REF_DIR = os.environ.get("HV_REFERENCE_DIR", os.path.join(ROOT, "..", "shared", "reference", "vmx"))
+REF_DIR = os.environ.get("HV_REFERENCE_DIR", os.path.join(ROOT, "tests", "reference", "vmx"))
 
 
-def ref_name(table, key, col, fallback):
-    """A name from the VT-x reference tables (../shared/reference/vmx), or fallback without them."""
-    try:
-        rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(REF_DIR, table)) if not l.startswith("#")]
-    except OSError:
-        return fallback
+def ref_name(table, key, col):
+    """A name from the VT-x reference tables (tests/reference/vmx)."""
+    rows = [l.rstrip("\n").split("\t") for l in open(os.path.join(REF_DIR, table)) if not l.startswith("#")]
     for row in rows[1:]:
         if row[0] == key:
             return row[col]
-    return fallback
+    raise KeyError("%s has no row %s" % (table, key))
 
 
-EXIT_33 = ref_name("exit_reasons.tsv", "33", 2, "VM-entry failure due to invalid guest state")
-VMERR_7 = ref_name("vm_instruction_errors.tsv", "7", 1, "VM entry with invalid control field(s)")
+EXIT_33 = ref_name("exit_reasons.tsv", "33", 2)
+VMERR_7 = ref_name("vm_instruction_errors.tsv", "7", 1)
 
 
 def asm_defines(guest):

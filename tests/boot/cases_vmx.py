@@ -1,6 +1,6 @@
 """Boot tests for VMXON and the default guest on every Bochs CPU model with VMX (issues 3 and 5),
 the refusals on those without, and the refusal under QEMU TCG (no VMX). Expected capability
-values per model come from ../shared/notes/test-bench.md (read by an independent probe)."""
+values per model were read from each Bochs model by an independent probe application."""
 import re
 
 from boot_tests import Case

@@ -58,14 +58,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/x86_64/cr.h"
 #include "ept/ept.h"
 #include "tests/host/fake_vmcs.h"
-#include "vmm/exit_qual_cr.h"
-#include "vmm/exit_qual_io.h"
-#include "vmm/hypercall.h"
-#include "vmm/interruption_info.h"
-#include "vmm/log.h"
-#include "vmm/vmcs_fields.h"
+#include "vmm/decode/exit_qual_cr.h"
+#include "vmm/decode/exit_qual_io.h"
+#include "vmm/vm/hypercall.h"
+#include "vmm/decode/interruption_info.h"
+#include "arch/lib/log.h"
+#include "vmm/vmx/vmcs_fields.h"
 
 #define REC_SIZE 32
 #define MAX_EXITS 256

@@ -2,7 +2,7 @@
 /*
  * tests/host/fake_cpu.c - CPU models and the fake struct cpu_ops.
  *
- * The models are the Bochs CPU models of /work/shared/notes/test-bench.md
+ * The models are the Bochs 2.7 CPU models (values a probe application read from each model)
  * (VMCS revision, secondary allowed-1 settings and IA32_VMX_EPT_VPID_CAP as
  * read there); the other control MSRs are typical values of each generation.
  * The TRUE_ control MSRs differ from the plain ones in their allowed-0 half
@@ -15,6 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/x86_64/cr.h"
 #include "arch/x86_64/msr.h"
 #include "tests/host/fake_cpu.h"
 

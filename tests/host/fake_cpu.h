@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmm/vmx_caps.h"
+#include "vmm/vmx/caps.h"
 
 struct fake_cpu_model {
 	const char *name;

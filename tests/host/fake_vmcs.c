@@ -8,12 +8,15 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "arch/x86_64/vmx_insn.h"
-#include "vmm/fmt.h"
-#include "vmm/guest_layout.h"
-#include "vmm/hv.h"
-#include "vmm/log.h"
-#include "vmm/vmcs_fields.h"
+#include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
+#include "arch/x86_64/cr.h"
+#include "vmm/exit/dispatch.h"
+#include "vmm/shutdown.h"
+#include "vmm/vm/layout.h"
+#include "vmm/vmx/insn.h"
+#include "vmm/vmx/vmcs_dump.h"
+#include "vmm/vmx/vmcs_fields.h"
 
 /* ------------------------------------------------------------------ the current VMCS */
 

@@ -27,11 +27,12 @@
 #include <stdint.h>
 
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cr.h"
 #include "tests/host/ept_test_arena.h"
 #include "vmm/boot_info.h"
 #include "vmm/status.h"
-#include "vmm/vm.h"
-#include "vmm/vmx_caps.h"
+#include "vmm/vm/vm.h"
+#include "vmm/vmx/caps.h"
 
 /* ------------------------------------------------------------------ the current VMCS */
 

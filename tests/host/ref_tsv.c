@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* tests/host/ref_tsv.c - reader for shared/reference TSV tables. */
+/* tests/host/ref_tsv.c - reader for the tests/reference TSV tables. */
 #include "tests/host/ref_tsv.h"
 
 #include <errno.h>

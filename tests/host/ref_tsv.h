@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/host/ref_tsv.h - a tiny reader for the reference tables in
- * shared/reference/vmx/NAME.tsv (format: '#' comment lines, one header line,
+ * tests/reference/vmx/NAME.tsv (format: '#' comment lines, one header line,
  * then tab-separated rows).  Generic: any test may use it.
  *
  *   struct ref_tsv *t = ref_tsv_open("vmx_msrs.tsv");
@@ -9,7 +9,7 @@
  *       use(ref_tsv_get(t, r, "name"));
  *   ref_tsv_close(t);
  *
- * Directory: $HV_REFERENCE_DIR if set, else ../shared/reference/vmx
+ * Directory: $HV_REFERENCE_DIR if set, else tests/reference/vmx
  * (relative to the repository root, where tests run).
  */
 #ifndef HV_REF_TSV_H
@@ -21,7 +21,7 @@
 
 struct ref_tsv;
 
-#define REF_TSV_DEFAULT_DIR "../shared/reference/vmx"
+#define REF_TSV_DEFAULT_DIR "tests/reference/vmx"
 
 /* The directory tables are read from. */
 const char *ref_tsv_dir(void);

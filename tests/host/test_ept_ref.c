@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/test_ept_ref.c - the constants in ept/ept_bits.h and ept/ept.h
- * against shared/reference/vmx/ept_entry_format.tsv and the 0x48C rows of
+ * against tests/reference/vmx/ept_entry_format.tsv and the 0x48C rows of
  * vmx_msrs.tsv, read at run time; then the library's behaviour where it
  * depends on those facts (memory types, misconfiguration rules, caps).
  */

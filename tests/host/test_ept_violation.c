@@ -2,7 +2,7 @@
 /*
  * tests/host/test_ept_violation.c - the EPT-violation qualification decoder
  * and its log line.  Bit positions come from
- * shared/reference/vmx/ept_violation_qualification.tsv at run time.
+ * tests/reference/vmx/ept_violation_qualification.tsv at run time.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/test_exit_decoders.c - the inline exit-information decoders
- * against io_and_cr_qualifications.tsv (shared/reference/vmx, read at run
+ * against io_and_cr_qualifications.tsv (tests/reference/vmx, read at run
  * time through tests/host/ref_tsv.c):
  *
  *   vmm/exit_qual_io.h       io_qual_decode       (IO_INSTRUCTION rows)
@@ -21,9 +21,9 @@
 #include <cmocka.h>
 
 #include "tests/host/ref_tsv.h"
-#include "vmm/exit_qual_cr.h"
-#include "vmm/exit_qual_io.h"
-#include "vmm/interruption_info.h"
+#include "vmm/decode/exit_qual_cr.h"
+#include "vmm/decode/exit_qual_io.h"
+#include "vmm/decode/interruption_info.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -15,11 +15,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/x86_64/cr.h"
 #include "tests/host/fake_vmcs.h"
-#include "vmm/hypercall.h"
-#include "vmm/interruption_info.h"
-#include "vmm/log.h"
-#include "vmm/vmcs_fields.h"
+#include "vmm/vm/hypercall.h"
+#include "vmm/decode/interruption_info.h"
+#include "arch/lib/log.h"
+#include "vmm/vmx/vmcs_fields.h"
 
 static struct fake_vm fv;
 static struct guest_regs regs;
@@ -731,7 +732,7 @@ static void test_ept_violation_regrant(void **state)
 	assert_int_equal(translate(page + 4096).perm, EPT_READ);
 	/* Forgotten: the next violation there is not the guest's. */
 	assert_int_equal(fv.vm.nprotected, 1);
-	assert_null(hypercall_find_protected(&fv.vm, page));
+	assert_null(protect_find(&fv.vm, page));
 	assert_true(run(EXIT_REASON_EPT_VIOLATION, 0x0a, 4));
 	assert_ended(HV_E_GUEST, "ended: violation at gpa=0x%llx on a page it never protected", ULL(page + 0xff8));
 }

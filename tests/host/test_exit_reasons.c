@@ -4,12 +4,12 @@
  * with the outside world:
  *
  *   vmm/exit_reasons.c    exit_reason_name / exit_reason_sdm_name for 0..85 (exit_reasons.tsv)
- *   vmm/exit_reasons.h    every "EXIT_REASON_<NAME> = <n>" in the header text (exit_reasons.tsv)
- *   vmm/vmcs_fields.h     every "#define NAME 0x...." in the header text (vmcs_fields.tsv)
+ *   vmm/decode/exit_reasons.h    every "EXIT_REASON_<NAME> = <n>" in the header text (exit_reasons.tsv)
+ *   vmm/vmx/vmcs_fields.h     every "#define NAME 0x...." in the header text (vmcs_fields.tsv)
  *   vmm/hypercall.h       hypercall numbers, permission/policy bits and error codes
  *                         (compiled in) against the %define lines of guest/abi.inc
  *
- * Tables come from $HV_REFERENCE_DIR or ../shared/reference/vmx; sources from
+ * Tables come from $HV_REFERENCE_DIR or tests/reference/vmx; sources from
  * $HV_SOURCE_DIR or "." (the repository root, where tests run).
  */
 #include <setjmp.h>
@@ -22,8 +22,8 @@
 #include <cmocka.h>
 
 #include "tests/host/ref_tsv.h"
-#include "vmm/exit_reasons.h"
-#include "vmm/hypercall.h"
+#include "vmm/decode/exit_reasons.h"
+#include "vmm/vm/hypercall.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -102,7 +102,7 @@ static void test_exit_reason_unknown(void **state)
 static void test_exit_reason_enum(void **state)
 {
 	struct ref_tsv *t = table("exit_reasons.tsv");
-	FILE *f = source("vmm/exit_reasons.h");
+	FILE *f = source("vmm/decode/exit_reasons.h");
 	char line[512], name[128];
 	unsigned long n;
 	size_t checked = 0;
@@ -114,9 +114,9 @@ static void test_exit_reason_enum(void **state)
 		long r = ref_tsv_find(t, "name", name, 0);
 
 		if (r < 0)
-			fail_msg("vmm/exit_reasons.h: EXIT_REASON_%s = %lu has no row in exit_reasons.tsv", name, n);
+			fail_msg("vmm/decode/exit_reasons.h: EXIT_REASON_%s = %lu has no row in exit_reasons.tsv", name, n);
 		if (number(ref_tsv_get(t, (size_t)r, "number"), name) != n)
-			fail_msg("vmm/exit_reasons.h: EXIT_REASON_%s = %lu, exit_reasons.tsv says %s", name, n,
+			fail_msg("vmm/decode/exit_reasons.h: EXIT_REASON_%s = %lu, exit_reasons.tsv says %s", name, n,
 				 ref_tsv_get(t, (size_t)r, "number"));
 		assert_string_equal(exit_reason_name((uint32_t)n), name);
 		checked++;
@@ -133,11 +133,11 @@ static void test_exit_reason_enum(void **state)
 
 /* ------------------------------------------------------------------ VMCS encodings */
 
-/* Every "#define NAME 0x...." in vmm/vmcs_fields.h is a row of vmcs_fields.tsv. */
+/* Every "#define NAME 0x...." in vmm/vmx/vmcs_fields.h is a row of vmcs_fields.tsv. */
 static void test_vmcs_fields(void **state)
 {
 	struct ref_tsv *t = table("vmcs_fields.tsv");
-	FILE *f = source("vmm/vmcs_fields.h");
+	FILE *f = source("vmm/vmx/vmcs_fields.h");
 	char line[512], name[128], value[32];
 	size_t checked = 0;
 
@@ -150,16 +150,16 @@ static void test_vmcs_fields(void **state)
 		long r = ref_tsv_find(t, "name", name, 0);
 
 		if (r < 0)
-			fail_msg("vmm/vmcs_fields.h: %s = %s has no row in vmcs_fields.tsv", name, value);
+			fail_msg("vmm/vmx/vmcs_fields.h: %s = %s has no row in vmcs_fields.tsv", name, value);
 		uint64_t want = number(ref_tsv_get(t, (size_t)r, "encoding"), name);
 		if (enc != want)
-			fail_msg("vmm/vmcs_fields.h: %s = 0x%04llx, vmcs_fields.tsv says 0x%04llx", name,
+			fail_msg("vmm/vmx/vmcs_fields.h: %s = 0x%04llx, vmcs_fields.tsv says 0x%04llx", name,
 				 (unsigned long long)enc, (unsigned long long)want);
 		/* and the encoding names no other field */
 		for (size_t i = 0; i < ref_tsv_rows(t); i++)
 			if (number(ref_tsv_get(t, i, "encoding"), "encoding") == enc &&
 			    strcmp(ref_tsv_get(t, i, "name"), name))
-				fail_msg("vmm/vmcs_fields.h: %s = 0x%04llx, but the table names it %s", name,
+				fail_msg("vmm/vmx/vmcs_fields.h: %s = 0x%04llx, but the table names it %s", name,
 					 (unsigned long long)enc, ref_tsv_get(t, i, "name"));
 		checked++;
 	}

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/fmt.h"
+#include "arch/lib/fmt.h"
 
 static void check_out(int line, const char *want, int ret, const char *buf, const char *libc)
 {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/guest_image.h"
+#include "vmm/vm/image.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

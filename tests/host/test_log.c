@@ -14,7 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/log.h"
+#include "arch/lib/log.h"
 
 /* The fake UART: a transmit FIFO with `fifo_free` free bytes; everything sent lands in `wire`. */
 static char wire[1 << 16];

@@ -15,10 +15,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/x86_64/cr.h"
 #include "arch/x86_64/msr.h"
 #include "tests/host/fake_cpu.h"
 #include "vmm/status.h"
-#include "vmm/vmx_caps.h"
+#include "vmm/vmx/caps.h"
 
 /* ------------------------------------------------------------------ derived booleans */
 

@@ -5,7 +5,7 @@
  * bits that may be 1) and the controls the hypervisor wants.
  *
  * Secondary-control capabilities are the ones read from Bochs CPU models
- * (shared/notes/test-bench.md); the primary/pin/exit/entry ones are the
+ * (values a probe application read from each Bochs model); the primary/pin/exit/entry ones are the
  * common values of Intel Core CPUs (IA32_VMX_*_CTLS as dumped by vmxcap).
  * A model-based check then compares it with a straightforward specification
  * on pseudo-random capabilities and want lists.
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "vmm/vmx_controls.h"
+#include "vmm/vmx/controls.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CAP(allowed1, must1) (((uint64_t)(allowed1) << 32) | (uint32_t)(must1))

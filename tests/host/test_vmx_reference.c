@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/test_vmx_reference.c - the code's VMX constants against the
- * reference tables in shared/reference/vmx (read at run time through
- * tests/host/ref_tsv.c; directory $HV_REFERENCE_DIR or ../shared/reference/vmx):
+ * reference tables in tests/reference/vmx (read at run time through
+ * tests/host/ref_tsv.c; directory $HV_REFERENCE_DIR or tests/reference/vmx):
  *
  *   arch/x86_64/msr.h      MSR numbers and names, IA32_FEATURE_CONTROL, IA32_VMX_BASIC,
  *                          IA32_VMX_MISC and IA32_VMX_EPT_VPID_CAP bit fields (vmx_msrs.tsv)
- *   vmm/vmx_controls.h     every control bit (vmx_controls.tsv)
+ *   vmm/vmx/controls.h     every control bit (vmx_controls.tsv)
  *   vmx_errors.c           vmx_instruction_error_name(1..28) (vm_instruction_errors.tsv)
  *
  * The headers are also scanned at run time (from $HV_SOURCE_DIR, default "."):
@@ -21,10 +21,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/x86_64/cr.h"
 #include "arch/x86_64/msr.h"
-#include "arch/x86_64/vmx_insn.h"
+#include "vmm/vmx/insn.h"
 #include "tests/host/ref_tsv.h"
-#include "vmm/vmx_controls.h"
+#include "vmm/vmx/controls.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -319,7 +320,7 @@ static void test_controls_header_covered(void **state)
 	static const char *const prefixes[] = { "PIN_", "PROC_", "PROC2_", "EXIT_", "ENTRY_", NULL };
 
 	(void)state;
-	assert_int_equal(scan_header("vmm/vmx_controls.h", prefixes), ARRAY_SIZE(our_controls));
+	assert_int_equal(scan_header("vmm/vmx/controls.h", prefixes), ARRAY_SIZE(our_controls));
 }
 
 /* ------------------------------------------------------------------ VM-instruction errors */

@@ -1,0 +1,27 @@
+/* Control-register, RFLAGS and XCR0 bits the hypervisor uses (SDM Vol. 3A §2.5 "Control
+ * Registers", §2.3 "System Flags and Fields in the EFLAGS Register"; Vol. 1 §13.3 "Enabling
+ * the XSAVE Feature Set and XSAVE-Enabled Features"). */
+#ifndef ARCH_X86_64_CR_H
+#define ARCH_X86_64_CR_H
+
+#define CR0_PE (1ull << 0)    /* protection enable */
+#define CR0_MP (1ull << 1)    /* monitor coprocessor */
+#define CR0_ET (1ull << 4)    /* extension type */
+#define CR0_NE (1ull << 5)    /* numeric error */
+#define CR0_WP (1ull << 16)   /* write protect */
+#define CR0_PG (1ull << 31)   /* paging */
+
+#define CR4_PAE (1ull << 5)        /* physical-address extension */
+#define CR4_PGE (1ull << 7)        /* page global enable */
+#define CR4_VMXE (1ull << 13)      /* VMX enable */
+#define CR4_SMXE (1ull << 14)      /* SMX enable */
+#define CR4_OSXSAVE (1ull << 18)   /* XSAVE and processor extended states enable */
+
+#define RFLAGS_RESERVED1 (1ull << 1)   /* always 1 */
+#define RFLAGS_IF (1ull << 9)          /* interrupt enable */
+
+#define XCR0_X87 (1ull << 0)   /* x87 state: always 1 */
+#define XCR0_SSE (1ull << 1)   /* SSE state */
+#define XCR0_AVX (1ull << 2)   /* AVX state: needs SSE */
+
+#endif

@@ -1,0 +1,8 @@
+# mk/arch.mk - support code every layer uses (arch/lib/) and the CPU primitives (arch/x86_64/;
+# the screen console has its own fragment, mk/fbcon.mk), with their host tests.
+HV_SRCS += $(wildcard arch/lib/*.c) $(filter-out arch/x86_64/fbcon.c,$(wildcard arch/x86_64/*.c))
+HV_ASM  += $(wildcard arch/x86_64/*.asm)
+
+HOST_TESTS += test_fmt test_log
+test_fmt_SRCS = tests/host/test_fmt.c arch/lib/fmt.c
+test_log_SRCS = tests/host/test_log.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c

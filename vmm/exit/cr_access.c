@@ -1,0 +1,31 @@
+/* Control-register accesses (exit reason 28): MOV to/from CR3 emulated (CR3-load/store exiting
+ * may be forced on where the CPU has no TRUE controls); a change to a host-owned CR0/CR4 bit
+ * (the VMX fixed bits) ends the guest. */
+#include "arch/lib/fmt.h"
+#include "vmm/decode/exit_qual_cr.h"
+#include "vmm/exit/exit.h"
+#include "vmm/vm/end.h"
+
+void handle_cr_access(struct vm *vm, struct guest_regs *r)
+{
+	struct cr_qual q;
+	uint64_t *reg;
+	char what[160];
+
+	(void)vm;
+	cr_qual_decode(vmread64(EXIT_QUALIFICATION), &q);
+	reg = &r->gpr[q.gpr];
+	if (q.cr == 3 && q.gpr != GPR_RSP) {
+		if (q.type == CR_ACCESS_MOV_TO)
+			vmwrite(GUEST_CR3, *reg);
+		else if (q.type == CR_ACCESS_MOV_FROM)
+			*reg = vmread64(GUEST_CR3);
+		skip_instruction();
+		return;
+	}
+	hv_snprintf(what, sizeof(what),
+		    "ended: %s CR%u (gpr %u = 0x%llx) would change host-owned bits (VMX fixed bits), rip=0x%llx",
+		    cr_access_type_name(q.type), q.cr, q.gpr, (unsigned long long)*reg,
+		    (unsigned long long)vmread64(GUEST_RIP));
+	vm_end(HV_E_GUEST, what);
+}

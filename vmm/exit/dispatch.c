@@ -1,0 +1,75 @@
+/* The VM-exit dispatcher: one table indexed by basic exit reason (SDM Vol. 3D Table C-1), one
+ * handler per reason the hypervisor supports (one file per family in vmm/exit/). CPUID, I/O and
+ * VMCALL are the common exits: their paths do no logging, allocation or formatting. Everything
+ * else may log. The hot path is vmx_exit_dispatch; everything rare is out of line. */
+#include "vmm/exit/dispatch.h"
+#include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
+#include "vmm/exit/exit.h"
+#include "vmm/vm/end.h"
+
+struct vm *current_vm;
+
+static const exit_handler_fn handlers[EXIT_REASON_COUNT] = {
+	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_CPUID] = handle_cpuid,
+	[EXIT_REASON_HLT] = handle_hlt_invd_wbinvd,
+	[EXIT_REASON_INVD] = handle_hlt_invd_wbinvd,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
+	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io,
+	[EXIT_REASON_RDMSR] = handle_msr,
+	[EXIT_REASON_WRMSR] = handle_msr,
+	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG] = handle_ept_misconfig,
+	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+	[EXIT_REASON_WBINVD] = handle_hlt_invd_wbinvd,
+	[EXIT_REASON_XSETBV] = handle_xsetbv,
+};
+
+/* Any exit without a handler: say what it was, show the guest, end it. */
+static __attribute__((noreturn)) void end_unexpected(struct guest_regs *r, uint32_t basic)
+{
+	char what[160];
+
+	hv_snprintf(what, sizeof(what), "ended: unhandled exit %u (%s) qualification=0x%llx rip=0x%llx", basic,
+		    exit_reason_sdm_name(basic), (unsigned long long)vmread64(EXIT_QUALIFICATION),
+		    (unsigned long long)vmread64(GUEST_RIP));
+	vm_log_registers(r);
+	vm_end(HV_E_GUEST, what);
+}
+
+/* Everything but a plain exit with a handler: a failed VM entry (bit 31), the other flag bits
+ * of the exit reason (§25.9.1), a reason without a handler. Kept out of the hot path. */
+static __attribute__((noinline, cold)) void dispatch_rare(struct vm *vm, struct guest_regs *r, uint32_t reason)
+{
+	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
+
+	if (basic < EXIT_REASON_COUNT)
+		vm->exit_counts[basic]++;
+	if (reason & EXIT_REASON_ENTRY_FAILURE)
+		end_entry_failure(reason);
+	if (basic < EXIT_REASON_COUNT && handlers[basic]) {
+		handlers[basic](vm, r);
+		return;
+	}
+	end_unexpected(r, basic);
+}
+
+void vmx_exit_dispatch(struct guest_regs *r)
+{
+	struct vm *vm = current_vm;
+	uint32_t reason = (uint32_t)vmread_hot(VM_EXIT_REASON);
+	exit_handler_fn h;
+
+	log_poll();   /* never waits: only what the UART's FIFO has room for, now and then */
+	vm->exits_total++;
+	/* A reason with a flag bit set (entry failure, bit 31) is out of range here. */
+	if (reason < EXIT_REASON_COUNT && (h = handlers[reason]) != 0) {
+		vm->exit_counts[reason]++;
+		h(vm, r);
+		return;
+	}
+	dispatch_rare(vm, r, reason);
+}

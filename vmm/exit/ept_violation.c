@@ -1,0 +1,117 @@
+/* EPT violations (exit reason 48): the decoded line (formatted when it leaves the log ring, not
+ * here), then the policy: outside the guest's memory refused; a protected page re-granted, kept
+ * faulting or resumed elsewhere, as the guest asked with HC_PROTECT. */
+#include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
+#include "ept/ept_violation.h"
+#include "vmm/decode/interruption_info.h"
+#include "vmm/exit/exit.h"
+#include "vmm/vm/end.h"
+
+/* The ept-violation line, formatted when it leaves the log ring: args = RIP, GPA, GLA,
+ * qualification, decode context (bit 0 advanced info, bit 1 NMI bit). */
+static void format_ept_violation(char *buf, size_t len, const uint64_t a[LOG_DEFERRED_ARGS])
+{
+	struct ept_violation v;
+	struct ept_violation_ctx ctx = { .advanced_info = a[4] & 1, .nmi_bit_defined = (a[4] >> 1) & 1 };
+	int n = hv_snprintf(buf, len, "ept-violation rip=0x%llx ", (unsigned long long)a[0]);
+
+	ept_violation_decode(a[3], &ctx, &v);
+	ept_violation_format(&v, a[1], v.gla_valid ? a[2] : 0, buf + n, len - (size_t)n);
+}
+
+static void log_ept_violation(const struct vm *vm, uint64_t gpa, uint64_t rip)
+{
+	uint64_t a[LOG_DEFERRED_ARGS] = {
+		rip, gpa, vmread64(GUEST_LINEAR_ADDRESS), vmread64(EXIT_QUALIFICATION),
+		(vm->caps->ept_advanced_info ? 1u : 0u) |
+			((vmread64(IDT_VECTORING_INFO_FIELD) & INTR_INFO_VALID) ? 0u : 2u),
+	};
+
+	log_deferred(format_ept_violation, a);
+}
+
+/* ept-policy lines, formatted later too: args = what, GPA, resume RIP, fault count. */
+enum { POLICY_OUTSIDE, POLICY_KEEP, POLICY_RESUME, POLICY_REGRANT };
+
+static void format_ept_policy(char *buf, size_t len, const uint64_t a[LOG_DEFERRED_ARGS])
+{
+	const struct vm *vm = current_vm;
+	unsigned long long gpa = a[1], rip = a[2], faults = a[3];
+
+	if (a[0] == POLICY_OUTSIDE)
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx outside guest memory 0x%llx-0x%llx: refused, resumed at 0x%llx",
+			    gpa, (unsigned long long)vm->mem_base, (unsigned long long)(vm->mem_base + vm->mem_size - 1),
+			    rip);
+	else if (a[0] == POLICY_KEEP)
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx protected by the guest: kept faulting (fault %llu)", gpa,
+			    faults);
+	else if (a[0] == POLICY_RESUME)
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx protected by the guest: kept, resumed at 0x%llx", gpa, rip);
+	else
+		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx protected by the guest: re-granted rwx", gpa);
+}
+
+static __attribute__((noinline)) void log_ept_policy_line(uint64_t what, uint64_t gpa, uint64_t rip, uint64_t faults)
+{
+	uint64_t a[LOG_DEFERRED_ARGS] = { what, gpa, rip, faults, 0 };
+
+	log_deferred(format_ept_policy, a);
+}
+
+/* The ept-policy line follows its ept-violation line: logged when that was, counted when not
+ * (and neither with exit_log=off). */
+static inline void log_ept_policy(const struct vm *vm, bool logged, uint64_t what, uint64_t gpa, uint64_t rip,
+				  uint64_t faults)
+{
+	if (!vm->exit_log)
+		return;
+	if (logged)
+		log_ept_policy_line(what, gpa, rip, faults);
+	else
+		log_suppress(LOG_TAG_EPT_POLICY);
+}
+
+void handle_ept_violation(struct vm *vm, struct guest_regs *r)
+{
+	uint64_t gpa = vmread_hot(GUEST_PHYSICAL_ADDRESS);
+	struct protected_page *p;
+	bool logged = false;
+	char what[160];
+
+	(void)r;
+	if (vm->exit_log && (logged = log_ratelimit(LOG_TAG_EPT_VIOLATION)))
+		log_ept_violation(vm, gpa, vmread64(GUEST_RIP));
+	if (!guest_gpa_in_region(vm, gpa, 1)) {
+		/* Nothing outside the region is ever mapped: refuse, and resume the guest where it asked. */
+		if (vm->resume_rip) {
+			vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
+			log_ept_policy(vm, logged, POLICY_OUTSIDE, gpa, vm->resume_rip, 0);
+			return;
+		}
+		hv_snprintf(what, sizeof(what), "ended: access to gpa=0x%llx outside its memory 0x%llx-0x%llx",
+			    (unsigned long long)gpa, (unsigned long long)vm->mem_base,
+			    (unsigned long long)(vm->mem_base + vm->mem_size - 1));
+		vm_end(HV_E_GUEST, what);
+	}
+	p = protect_find(vm, gpa);
+	if (!p) {
+		hv_snprintf(what, sizeof(what), "ended: violation at gpa=0x%llx on a page it never protected",
+			    (unsigned long long)gpa);
+		vm_end(HV_E_GUEST, what);
+	}
+	p->faults++;
+	if (p->on_fault == HC_FAULT_RESUME) {
+		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
+		log_ept_policy(vm, logged, POLICY_RESUME, p->gpa, vm->resume_rip, p->faults);
+		return;
+	}
+	if (p->on_fault == HC_FAULT_KEEP) {
+		log_ept_policy(vm, logged, POLICY_KEEP, p->gpa, 0, p->faults);
+		return;
+	}
+	uint64_t page = p->gpa;
+	if (protect_regrant(vm, p) != EPT_OK)
+		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
+	log_ept_policy(vm, logged, POLICY_REGRANT, page, 0, 0);
+}

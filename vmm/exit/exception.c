@@ -1,0 +1,39 @@
+/* Exceptions and NMIs (exit reason 0) and triple faults (2): the guest ends with the event and
+ * its registers. Also the #GP the other handlers inject. */
+#include "arch/lib/fmt.h"
+#include "vmm/decode/interruption_info.h"
+#include "vmm/exit/exit.h"
+#include "vmm/vm/end.h"
+
+#define VECTOR_GP 13   /* general protection (SDM Vol. 3A §6.15, Table 6-1) */
+
+void inject_gp(void)
+{
+	vmwrite(VM_ENTRY_INTR_INFO_FIELD, intr_info_encode(VECTOR_GP, INTR_TYPE_HW_EXCEPTION, true));
+	vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+}
+
+void handle_triple_fault(struct vm *vm, struct guest_regs *r)
+{
+	char what[96];
+
+	(void)vm;
+	hv_snprintf(what, sizeof(what), "ended: triple fault (shutdown) at rip=0x%llx",
+		    (unsigned long long)vmread64(GUEST_RIP));
+	vm_log_registers(r);
+	vm_end(HV_E_GUEST, what);
+}
+
+void handle_exception_nmi(struct vm *vm, struct guest_regs *r)
+{
+	struct intr_info ii;
+	char what[160];
+
+	(void)vm;
+	intr_info_decode((uint32_t)vmread64(VM_EXIT_INTR_INFO), &ii);
+	hv_snprintf(what, sizeof(what), "ended: %s vector=%u error_code=0x%llx rip=0x%llx", intr_type_name(ii.type),
+		    ii.vector, (unsigned long long)(ii.has_error_code ? vmread64(VM_EXIT_INTR_ERROR_CODE) : 0),
+		    (unsigned long long)vmread64(GUEST_RIP));
+	vm_log_registers(r);
+	vm_end(HV_E_GUEST, what);
+}

@@ -1,0 +1,50 @@
+/* What the exit handlers share: the handler type, the hot VMCS accessors, and the handlers
+ * themselves (one file per family in vmm/exit/; the table is in dispatch.c). */
+#ifndef VMM_EXIT_EXIT_H
+#define VMM_EXIT_EXIT_H
+
+#include <stdint.h>
+
+#include "vmm/vm/vm.h"
+#include "vmm/vmx/entry.h"
+#include "vmm/vmx/insn.h"
+#include "vmm/vmx/vmcs_fields.h"
+
+typedef void (*exit_handler_fn)(struct vm *vm, struct guest_regs *r);
+
+/* On the path of every common exit: raw VMREAD/VMWRITE of fields that always exist in a
+ * current VMCS (a failure would be a hypervisor bug the next VM entry reports). */
+static inline uint64_t vmread_hot(uint64_t field)
+{
+	uint64_t v = 0;
+
+	vmx_raw_vmread(field, &v);
+	return v;
+}
+
+/* Resume the guest after the instruction that exited. */
+static inline void skip_instruction(void)
+{
+	vmx_raw_vmwrite(GUEST_RIP, vmread_hot(GUEST_RIP) + vmread_hot(VM_EXIT_INSTRUCTION_LEN));
+}
+
+/* #GP(0) delivered to the guest at the next VM entry (exception.c). */
+void inject_gp(void);
+
+/* The handlers, by exit reason. */
+void handle_cpuid(struct vm *vm, struct guest_regs *r);             /* cpuid.c */
+void handle_io(struct vm *vm, struct guest_regs *r);                /* io.c */
+void handle_vmcall(struct vm *vm, struct guest_regs *r);            /* vmcall.c */
+void handle_cr_access(struct vm *vm, struct guest_regs *r);         /* cr_access.c */
+void handle_msr(struct vm *vm, struct guest_regs *r);               /* msr.c */
+void handle_xsetbv(struct vm *vm, struct guest_regs *r);            /* xsetbv.c */
+void handle_hlt_invd_wbinvd(struct vm *vm, struct guest_regs *r);   /* hlt_invd_wbinvd.c */
+void handle_ept_violation(struct vm *vm, struct guest_regs *r);     /* ept_violation.c */
+void handle_ept_misconfig(struct vm *vm, struct guest_regs *r);     /* ept_misconfig.c */
+void handle_exception_nmi(struct vm *vm, struct guest_regs *r);     /* exception.c */
+void handle_triple_fault(struct vm *vm, struct guest_regs *r);      /* exception.c */
+void handle_preemption_timer(struct vm *vm, struct guest_regs *r);  /* preemption_timer.c */
+/* A VM exit with bit 31 set (VM-entry failure, §28.8): explain it and end the guest. */
+__attribute__((noreturn)) void end_entry_failure(uint32_t reason);   /* entry_failure.c */
+
+#endif

@@ -1,0 +1,59 @@
+/* I/O instructions (exit reason 30): the guest's COM1 emulated, every other port an empty bus.
+ * A common exit: a guest line only goes into the log ring, nothing waits for the UART. */
+#include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
+#include "arch/x86_64/uart_regs.h"
+#include "vmm/decode/exit_qual_io.h"
+#include "vmm/exit/exit.h"
+#include "vmm/vm/end.h"
+
+/* The guest's serial port: bytes collect into a line, printed with a "[guest] " prefix; a line
+ * is cut at GUEST_LINE_MAX bytes, and the newline that follows a cut ends nothing more. */
+static void guest_serial_byte(struct vm *vm, char c)
+{
+	if (c == '\r')
+		return;
+	if (c != '\n') {
+		vm->line[vm->line_len++] = c;
+		vm->line_cut = false;
+		if (vm->line_len < GUEST_LINE_MAX)
+			return;
+		vm->line_cut = true;
+	} else if (vm->line_cut && vm->line_len == 0) {
+		vm->line_cut = false;
+		return;
+	}
+	log_guest_line(vm->line, vm->line_len);
+	vm->line_len = 0;
+}
+
+void handle_io(struct vm *vm, struct guest_regs *r)
+{
+	struct io_qual q;
+	uint64_t mask;
+
+	io_qual_decode(vmread64(EXIT_QUALIFICATION), &q);
+	if (q.string) {
+		char what[96];
+		hv_snprintf(what, sizeof(what), "ended: string I/O (INS/OUTS) on port 0x%x is not supported, rip=0x%llx",
+			    q.port, (unsigned long long)vmread64(GUEST_RIP));
+		vm_end(HV_E_GUEST, what);
+	}
+	if (q.in) {
+		/* Emulated COM1: LSR says "ready", other registers read 0. Any other port reads as
+		 * all ones, like an empty bus. Sizes are 1, 2 or 4 (§28.2.1, Table 28-5); a 4-byte IN
+		 * writes EAX, which clears RAX[63:32] like any 32-bit register write. */
+		mask = q.size == 1 ? 0xffull : q.size == 2 ? 0xffffull : 0xffffffffull;
+		uint64_t v = mask;
+		if (q.port >= GUEST_SERIAL_PORT && q.port < GUEST_SERIAL_PORT + UART_PORT_COUNT)
+			v = q.port == GUEST_SERIAL_PORT + UART_LSR ? UART_LSR_THRE | UART_LSR_TEMT : 0;
+		if (mask != 0xffffffffull)
+			r->gpr[GPR_RAX] = (r->gpr[GPR_RAX] & ~mask) | (v & mask);
+		else
+			r->gpr[GPR_RAX] = v & mask;
+	} else if (q.port == GUEST_SERIAL_PORT) {
+		guest_serial_byte(vm, (char)r->gpr[GPR_RAX]);
+	}
+	/* Writes to other ports (GUEST_DEBUG_PORT included) are dropped: the guest owns no device. */
+	skip_instruction();
+}

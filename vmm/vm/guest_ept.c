@@ -1,0 +1,61 @@
+/* The guest's EPT over the hypervisor's page pool: the identity map of guest memory (GPA == HPA,
+ * docs/guest-abi.md), and INVEPT after each change the library reports. */
+#include "vmm/vm/guest_ept.h"
+#include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
+#include "arch/lib/page_pool.h"
+#include "vmm/vmx/insn.h"
+
+static hpa_t ept_alloc(void *ctx)
+{
+	(void)ctx;
+	return pool_alloc_page();
+}
+
+static void ept_free(void *ctx, hpa_t pa)
+{
+	(void)ctx;
+	pool_free_page(pa);
+}
+
+static void *ept_p2v(void *ctx, hpa_t pa)
+{
+	(void)ctx;
+	return (void *)pa;
+}
+
+static const struct ept_allocator pool_allocator = { 0, ept_alloc, ept_free, ept_p2v };
+
+enum hv_status guest_ept_build(struct vm *vm, char *why, size_t why_len)
+{
+	const struct vmx_caps *c = vm->caps;
+	struct ept_caps ec;
+	struct ept_attr rwx = { EPT_READ | EPT_WRITE | EPT_EXEC, EPT_MT_WB, false };
+	struct ept_stats st;
+	int err;
+
+	ept_caps_from_msr(c->ept_vpid_cap, c->maxphyaddr, false, &ec);
+	err = ept_init(&vm->ept, &pool_allocator, &ec, false);
+	if (err == EPT_OK)
+		err = ept_identity_map_range(&vm->ept, vm->mem_base, vm->mem_size, rwx, 0, 0);
+	if (err != EPT_OK) {
+		hv_snprintf(why, why_len, "EPT for guest memory 0x%llx+0x%llx: %s", (unsigned long long)vm->mem_base,
+			    (unsigned long long)vm->mem_size, ept_strerror(err));
+		return HV_E_EPT;
+	}
+	vm->eptp = ept_eptp(&vm->ept);
+	ept_get_stats(&vm->ept, &st);
+	hv_log("ept: identity map gpa=0x%llx-0x%llx rwx wb tables=%llu 4k=0x%llx 2m=0x%llx 1g=0x%llx eptp=0x%llx",
+	       (unsigned long long)vm->mem_base, (unsigned long long)(vm->mem_base + vm->mem_size - 1),
+	       (unsigned long long)st.tables, (unsigned long long)st.bytes_4k, (unsigned long long)st.bytes_2m,
+	       (unsigned long long)st.bytes_1g, (unsigned long long)vm->eptp);
+	return HV_OK;
+}
+
+void vm_invept(struct vm *vm, int flush)
+{
+	if (flush == EPT_FLUSH_NONE)
+		return;
+	/* Single-context when the CPU has it, else all-context (§29.4.3.1). */
+	invept(vm->caps->invept_single ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL, vm->eptp);
+}

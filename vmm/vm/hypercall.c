@@ -1,0 +1,95 @@
+/* Hypercalls (docs/guest-abi.md). Every argument is checked against the guest's own memory
+ * before use: a bad argument gets an error code in RAX, never a hypervisor fault. */
+#include "vmm/vm/hypercall.h"
+#include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
+#include "vmm/vm/end.h"
+#include "vmm/vm/misconfig_demo.h"
+#include "vmm/vm/protect.h"
+#include "vmm/vmx/insn.h"
+#include "vmm/vmx/vmcs_fields.h"
+
+static int64_t hc_print(struct vm *vm, uint64_t gpa)
+{
+	const char *s = (const char *)gpa;
+	uint64_t n = 0;
+
+	if (!guest_gpa_in_region(vm, gpa, 1))
+		return HC_E_RANGE;
+	while (n < HC_PRINT_MAX && guest_gpa_in_region(vm, gpa + n, 1) && s[n])
+		n++;
+	if (n == HC_PRINT_MAX || !guest_gpa_in_region(vm, gpa + n, 1))
+		return HC_E_LENGTH;
+	log_guest_line(s, n);
+	return (int64_t)n;
+}
+
+static int64_t hc_write(struct vm *vm, uint64_t gpa, uint64_t len)
+{
+	if (len > HC_PRINT_MAX)
+		return HC_E_LENGTH;
+	if (!guest_gpa_in_region(vm, gpa, len ? len : 1))
+		return HC_E_RANGE;
+	log_guest_line((const char *)gpa, len);
+	return (int64_t)len;
+}
+
+static int64_t hc_set_resume(struct vm *vm, uint64_t gpa)
+{
+	if (gpa && !guest_gpa_in_region(vm, gpa, 1))
+		return HC_E_RANGE;
+	if (!gpa) {
+		for (unsigned i = 0; i < vm->nprotected; i++)
+			if (vm->protected[i].on_fault == HC_FAULT_RESUME)
+				return HC_E_NORESUME;   /* that page would have nowhere to resume */
+	}
+	vm->resume_rip = gpa;
+	return 0;
+}
+
+/* The reference exit path for benchmarks (vmm/vmx/entry.asm): CPUID exits only advance RIP,
+ * until the first other exit, which puts vmx_exit_entry back. */
+static int64_t hc_bench_reference(void)
+{
+	vmwrite(HOST_RIP, (uint64_t)vmx_exit_reference);
+	return 0;
+}
+
+void hypercall_dispatch(struct vm *vm, struct guest_regs *r)
+{
+	uint64_t *g = r->gpr;
+	int64_t ret;
+
+	switch (g[GPR_RAX]) {
+	case HC_NOP:
+		ret = 0;
+		break;
+	case HC_PRINT:
+		ret = hc_print(vm, g[GPR_RDI]);
+		break;
+	case HC_DONE: {
+		char what[64];
+		hv_snprintf(what, sizeof(what), "done exit_code=%llu", (unsigned long long)g[GPR_RDI]);
+		vm_end(g[GPR_RDI] == 0 ? HV_OK : HV_E_GUEST, what);
+	}
+	case HC_PROTECT:
+		ret = protect_page(vm, g[GPR_RDI], g[GPR_RSI], g[GPR_RDX]);
+		break;
+	case HC_EPT_MISCONFIG_DEMO:
+		ret = misconfig_demo_plant(vm, g[GPR_RDI]);
+		break;
+	case HC_SET_RESUME:
+		ret = hc_set_resume(vm, g[GPR_RDI]);
+		break;
+	case HC_BENCH_REFERENCE:
+		ret = hc_bench_reference();
+		break;
+	case HC_WRITE:
+		ret = hc_write(vm, g[GPR_RDI], g[GPR_RSI]);
+		break;
+	default:
+		ret = HC_E_UNKNOWN;
+		break;
+	}
+	g[GPR_RAX] = (uint64_t)ret;
+}

@@ -1,0 +1,61 @@
+/* One guest: its memory, EPT, VMCS, exit counters and state; vm_run runs it until it ends. */
+#ifndef VMM_VM_VM_H
+#define VMM_VM_VM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/lib/types.h"
+#include "ept/ept.h"
+#include "vmm/boot_info.h"
+#include "vmm/decode/exit_reasons.h"
+#include "vmm/status.h"
+#include "vmm/vm/abi.h"
+#include "vmm/vm/protect.h"
+#include "vmm/vmx/caps.h"
+#include "vmm/vmx/entry.h"
+
+#define VMX_PREEMPTION_TIMER_MAX 0xffffffffull   /* the timer field is 32 bits */
+
+struct vm {
+	struct boot_info *bi;
+	const struct vmx_caps *caps;
+	gpa_t mem_base;                       /* GPA == HPA */
+	uint64_t mem_size;
+	gpa_t load_gpa, entry_gpa;
+	const char *guest_name;
+	struct ept ept;
+	uint64_t eptp;
+	hpa_t vmcs_pa;
+	uint64_t exit_stack_top;
+	struct guest_regs launch_regs;
+	/* Exit accounting. */
+	uint64_t exits_total;
+	uint64_t exit_counts[EXIT_REASON_COUNT];
+	/* Hypercall state. */
+	struct protected_page protected[VM_MAX_PROTECTED];
+	unsigned nprotected;
+	gpa_t misconfig_gpa;                  /* page planted by HC_EPT_MISCONFIG_DEMO, or 0 */
+	gpa_t resume_rip;                     /* HC_SET_RESUME: where a refused access continues, or 0 */
+	bool exit_log;                        /* HV.CFG exit_log: log ept-violation/ept-policy lines */
+	uint64_t budget_left;                 /* preemption-timer counts still to serve after this round */
+	/* The guest's serial port: bytes until a newline. */
+	char line[GUEST_LINE_MAX + 1];
+	unsigned line_len;
+	bool line_cut;                        /* the last line was cut at GUEST_LINE_MAX: a newline now ends nothing */
+};
+
+/* The guest that runs (hidden: the exit path reaches it without a GOT load). */
+extern struct vm *current_vm __attribute__((visibility("hidden")));
+
+/* Load the guest, set up its VMCS, VMLAUNCH. Returns only a status that prevented the launch
+ * (a launched guest ends through vm_end, vmm/vm/end.h). */
+enum hv_status vm_run(struct boot_info *bi, const struct vmx_caps *caps);
+
+/* Is [gpa, gpa + len) inside the guest's memory? (No overflow: gpa + len is never computed.) */
+static inline bool guest_gpa_in_region(const struct vm *vm, gpa_t gpa, uint64_t len)
+{
+	return gpa >= vm->mem_base && len <= vm->mem_size && gpa - vm->mem_base <= vm->mem_size - len;
+}
+
+#endif

@@ -1,0 +1,252 @@
+/* VMCS setup: controls from the capability MSRs, host state from the hypervisor's own tables,
+ * guest state for the 64-bit entry the guest ABI promises (docs/guest-abi.md).
+ * Each field is written once; the SDM section is cited where a value is not obvious. */
+#include "vmm/vm/vmcs_setup.h"
+#include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
+#include "arch/lib/page_pool.h"
+#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cr.h"
+#include "arch/x86_64/gdt.h"
+#include "arch/x86_64/msr.h"
+#include "vmm/vm/layout.h"
+#include "vmm/vmx/controls.h"
+#include "vmm/vmx/insn.h"
+#include "vmm/vmx/vmcs_fields.h"
+
+#define EXIT_STACK_PAGES 4
+#define VPID_GUEST 1                 /* 0 is the host's (§29.1) */
+
+static uint32_t pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls;
+
+static enum hv_status compute_one(const char *field, uint64_t cap, const struct vmx_ctl_wants *w, uint32_t *out,
+				  char *why, size_t why_len)
+{
+	const char *missing = "";
+
+	if (vmx_ctl_compute(cap, w->want, w->n, out, &missing) == 0)
+		return HV_OK;
+	hv_snprintf(why, why_len, "%s control \"%s\" is not supported by this CPU", field, missing);
+	return HV_E_CONTROLS;
+}
+
+static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size_t why_len)
+{
+	enum hv_status s;
+
+	if ((s = compute_one("pin-based", c->pinbased, &vmx_pin_want, &pin_ctls, why, why_len)) ||
+	    (s = compute_one("processor-based", c->procbased, &vmx_proc_want, &proc_ctls, why, why_len)) ||
+	    (s = compute_one("secondary", c->procbased2, &vmx_proc2_want, &proc2_ctls, why, why_len)) ||
+	    (s = compute_one("VM-exit", c->exit, &vmx_exit_want, &exit_ctls, why, why_len)) ||
+	    (s = compute_one("VM-entry", c->entry, &vmx_entry_want, &entry_ctls, why, why_len)))
+		return s;
+	/* The budget needs both halves: the timer, and saving its value so it spans exits. */
+	if (!(exit_ctls & (1u << EXIT_SAVE_PREEMPTION_TIMER)) || !(pin_ctls & (1u << PIN_PREEMPTION_TIMER))) {
+		pin_ctls &= ~(1u << PIN_PREEMPTION_TIMER);
+		exit_ctls &= ~(1u << EXIT_SAVE_PREEMPTION_TIMER);
+	}
+	/* Without TRUE controls, CR3-load/store exiting may be forced on (default1): harmless,
+	 * the dispatcher emulates MOV CR3. */
+	return HV_OK;
+}
+
+/* Bitmaps: every bit set, so every I/O port and every MSR access exits to the hypervisor, which
+ * emulates the guest's serial port and refuses the rest (§25.6.4, §25.6.9). */
+static uint64_t alloc_bitmap(uint8_t fill)
+{
+	uint64_t pa = pool_alloc_page();
+	uint8_t *p = (uint8_t *)pa;
+
+	if (pa)
+		for (unsigned i = 0; i < PAGE_SIZE; i++)
+			p[i] = fill;
+	return pa;
+}
+
+static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t msr)
+{
+	vmwrite(PIN_BASED_VM_EXEC_CONTROL, pin_ctls);
+	vmwrite(CPU_BASED_VM_EXEC_CONTROL, proc_ctls);
+	vmwrite(SECONDARY_VM_EXEC_CONTROL, proc2_ctls);
+	vmwrite(VM_EXIT_CONTROLS, exit_ctls);
+	vmwrite(VM_ENTRY_CONTROLS, entry_ctls);
+	vmwrite(EXCEPTION_BITMAP, 0);            /* guest exceptions go to the guest's own IDT */
+	vmwrite(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmwrite(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmwrite(CR3_TARGET_COUNT, 0);
+	vmwrite(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmwrite(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmwrite(IO_BITMAP_A, io_a);
+	vmwrite(IO_BITMAP_B, io_b);
+	vmwrite(MSR_BITMAP, msr);
+	vmwrite(TSC_OFFSET, 0);
+	vmwrite(EPT_POINTER, vm->eptp);
+	if (proc2_ctls & (1u << PROC2_ENABLE_VPID))
+		vmwrite(VIRTUAL_PROCESSOR_ID, VPID_GUEST);
+	/* CR0/CR4 bits the guest may not change (the VMX fixed bits) are host-owned: the guest reads
+	 * the shadow, and a MOV that would change them exits (§25.6.6). */
+	uint64_t cr0_owned = vm->caps->cr0_fixed0 | ~vm->caps->cr0_fixed1;
+	uint64_t cr4_owned = vm->caps->cr4_fixed0 | ~vm->caps->cr4_fixed1;
+	vmwrite(CR0_GUEST_HOST_MASK, cr0_owned);
+	vmwrite(CR4_GUEST_HOST_MASK, cr4_owned);
+	vmwrite(CR0_READ_SHADOW, GUEST_CR0_AT_ENTRY);
+	vmwrite(CR4_READ_SHADOW, GUEST_CR4_AT_ENTRY);
+}
+
+static void write_host_state(struct vm *vm)
+{
+	struct desc_ptr gdtr, idtr;
+
+	sgdt(&gdtr);
+	sidt(&idtr);
+	vmwrite(HOST_CR0, read_cr0());
+	vmwrite(HOST_CR3, read_cr3());
+	vmwrite(HOST_CR4, read_cr4());
+	vmwrite(HOST_CS_SELECTOR, GDT_SEL_CODE64);
+	vmwrite(HOST_SS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_DS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_ES_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_FS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_GS_SELECTOR, GDT_SEL_DATA);
+	vmwrite(HOST_TR_SELECTOR, GDT_SEL_TSS);  /* must be non-zero (§28.2.3) */
+	vmwrite(HOST_FS_BASE, 0);
+	vmwrite(HOST_GS_BASE, 0);
+	vmwrite(HOST_TR_BASE, tss_base());
+	vmwrite(HOST_GDTR_BASE, gdtr.base);
+	vmwrite(HOST_IDTR_BASE, idtr.base);
+	vmwrite(HOST_IA32_SYSENTER_CS, 0);
+	vmwrite(HOST_IA32_SYSENTER_ESP, 0);
+	vmwrite(HOST_IA32_SYSENTER_EIP, 0);
+	vmwrite(HOST_IA32_EFER, rdmsr(IA32_EFER));
+	vmwrite(HOST_RSP, vm->exit_stack_top);
+	vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
+}
+
+static void write_segment(uint64_t sel_f, uint64_t base_f, uint64_t limit_f, uint64_t ar_f, uint16_t sel,
+			  uint64_t base, uint32_t limit, uint32_t ar)
+{
+	vmwrite(sel_f, sel);
+	vmwrite(base_f, base);
+	vmwrite(limit_f, limit);
+	vmwrite(ar_f, ar);
+}
+
+static void write_guest_state(struct vm *vm)
+{
+	const struct vmx_caps *c = vm->caps;
+	uint64_t b = vm->mem_base;
+
+	/* §27.3.1.1: guest CR0/CR4 must meet the fixed bits; the shadows show the ABI's values. */
+	vmwrite(GUEST_CR0, (GUEST_CR0_AT_ENTRY | c->cr0_fixed0) & c->cr0_fixed1);
+	vmwrite(GUEST_CR3, b + GUEST_PML4_OFFSET);
+	vmwrite(GUEST_CR4, (GUEST_CR4_AT_ENTRY | c->cr4_fixed0) & c->cr4_fixed1);
+	vmwrite(GUEST_DR7, 0x400);               /* architectural reset value */
+	vmwrite(GUEST_IA32_DEBUGCTL, 0);
+	vmwrite(GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
+	vmwrite(GUEST_RSP, b + vm->mem_size);
+	vmwrite(GUEST_RIP, vm->entry_gpa);
+	vmwrite(GUEST_RFLAGS, 0x2);              /* bit 1 is reserved-1; IF = 0 */
+	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, GUEST_SEL_CODE64, 0,
+		      SEG_LIMIT_4G_BYTES, GUEST_AR_CODE64);
+	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
+	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
+	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, GUEST_SEL_DATA, 0,
+		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
+	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
+	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, GUEST_SEL_DATA, 0,
+		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
+	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, GUEST_SEL_TSS,
+		      b + GUEST_TSS_OFFSET, GUEST_TSS_LIMIT, GUEST_AR_TSS);
+	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, 0, 0, 0,
+		      SEG_AR_UNUSABLE);
+	vmwrite(GUEST_GDTR_BASE, b + GUEST_GDT_OFFSET);
+	vmwrite(GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
+	vmwrite(GUEST_IDTR_BASE, 0);             /* no IDT: a guest exception ends in a triple fault */
+	vmwrite(GUEST_IDTR_LIMIT, 0);
+	vmwrite(GUEST_SYSENTER_CS, 0);
+	vmwrite(GUEST_SYSENTER_ESP, 0);
+	vmwrite(GUEST_SYSENTER_EIP, 0);
+	vmwrite(GUEST_ACTIVITY_STATE, 0);        /* active */
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmwrite(VMCS_LINK_POINTER, ~0ull);       /* no shadow VMCS (§27.3.1.5) */
+}
+
+/* The guest's time budget in VMX-preemption timer counts: the timer counts down once every 2^X
+ * TSC ticks, X = IA32_VMX_MISC[4:0] (§26.5.1); it keeps counting across exits because its value
+ * is saved. A budget over 32 bits of counts is served in rounds (vmm/vmx_exit.c re-arms it). */
+static uint64_t budget_timer_counts(const struct vm *vm)
+{
+	unsigned rate = (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK);
+	uint64_t v = (vm->bi->cfg.guest_budget_mtsc * 1000000ull) >> rate;
+
+	return v ? v : 1;
+}
+
+/* HV.CFG test_flags: break one field on purpose, so the tests see each failure report. */
+static void apply_test_flags(const struct vm *vm)
+{
+	uint32_t f = vm->bi->cfg.test_flags;
+
+	if (f & HV_TEST_BAD_GUEST_RFLAGS) {
+		vmwrite(GUEST_RFLAGS, 0);            /* bit 1 must be 1 (§27.3.1.4) */
+		hv_log("test: test_flags=%u: guest RFLAGS=0x0 (bit 1 must be 1): VM entry must fail", f);
+	}
+	if (f & HV_TEST_BAD_LINK_POINTER) {
+		vmwrite(VMCS_LINK_POINTER, 0x123);   /* not all ones, not page aligned (§27.3.1.5) */
+		hv_log("test: test_flags=%u: VMCS link pointer=0x123 (must be all ones here): VM entry must fail", f);
+	}
+	if (f & HV_TEST_BAD_CONTROL) {
+		vmwrite(CR3_TARGET_COUNT, 5);        /* at most 4 (§26.2.1.1) */
+		hv_log("test: test_flags=%u: CR3-target count=5 (at most 4): VMLAUNCH must fail", f);
+	}
+}
+
+enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
+{
+	uint64_t io_a, io_b, msr, stack = 0;
+	enum hv_status s = compute_controls(vm->caps, why, why_len);
+
+	if (s != HV_OK)
+		return s;
+	vm->vmcs_pa = pool_alloc_page();
+	io_a = alloc_bitmap(0xff);
+	io_b = alloc_bitmap(0xff);
+	msr = alloc_bitmap(0xff);
+	for (int i = 0; i < EXIT_STACK_PAGES; i++)
+		stack = pool_alloc_page();   /* the pool hands out ascending pages */
+	if (!vm->vmcs_pa || !io_a || !io_b || !msr || !stack) {
+		hv_snprintf(why, why_len, "page pool exhausted while allocating the VMCS and bitmaps");
+		return HV_E_NOMEM;
+	}
+	vm->exit_stack_top = stack + PAGE_SIZE;
+	*(uint32_t *)vm->vmcs_pa = vm->caps->vmcs_revision;   /* §25.2: revision identifier */
+	if (vmclear(vm->vmcs_pa) != VMX_OK || vmptrld(vm->vmcs_pa) != VMX_OK) {
+		hv_snprintf(why, why_len, "VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed", (unsigned long long)vm->vmcs_pa);
+		return HV_E_VMLAUNCH;
+	}
+	write_controls(vm, io_a, io_b, msr);
+	write_host_state(vm);
+	write_guest_state(vm);
+	if (pin_ctls & (1u << PIN_PREEMPTION_TIMER)) {
+		uint64_t counts = budget_timer_counts(vm);
+		uint64_t first = counts > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : counts;
+		vm->budget_left = counts - first;
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, first);
+		hv_log("budget: %llu million TSC ticks (VMX-preemption timer 0x%llx, rate 2^%u)",
+		       (unsigned long long)vm->bi->cfg.guest_budget_mtsc, (unsigned long long)counts,
+		       (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK));
+	} else {
+		hv_log("budget: none (this CPU has no VMX-preemption timer): a guest that never stops runs forever");
+	}
+	apply_test_flags(vm);
+	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
+	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,
+	       (proc2_ctls & (1u << PROC2_ENABLE_VPID)) ? "1" : "off");
+	return HV_OK;
+}

@@ -1,0 +1,59 @@
+/* VMX control fields from the capability MSRs (SDM Vol. 3D Appendix A.3-A.5, §A.3.3). */
+#include "vmm/vmx/controls.h"
+
+/* What the hypervisor asks for; "required" ones it cannot run without (docs/guest-abi.md). */
+static const struct vmx_ctl_want pin_want[] = {
+	{ PIN_PREEMPTION_TIMER, "VMX-preemption timer", 0 },
+};
+
+static const struct vmx_ctl_want proc_want[] = {
+	{ PROC_HLT_EXITING, "HLT exiting", 1 },
+	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
+	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
+	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "activate secondary controls", 1 },
+};
+
+static const struct vmx_ctl_want proc2_want[] = {
+	{ PROC2_ENABLE_EPT, "enable EPT", 1 },
+	{ PROC2_ENABLE_VPID, "enable VPID", 0 },
+	{ PROC2_ENABLE_RDTSCP, "enable RDTSCP", 0 },
+	{ PROC2_ENABLE_INVPCID, "enable INVPCID", 0 },
+};
+
+static const struct vmx_ctl_want exit_want[] = {
+	{ EXIT_HOST_ADDRESS_SPACE_SIZE, "host address-space size", 1 },
+	{ EXIT_SAVE_IA32_EFER, "save IA32_EFER", 1 },
+	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER", 1 },
+	{ EXIT_SAVE_PREEMPTION_TIMER, "save VMX-preemption timer value", 0 },
+};
+
+static const struct vmx_ctl_want entry_want[] = {
+	{ ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest", 1 },
+	{ ENTRY_LOAD_IA32_EFER, "load IA32_EFER", 1 },
+};
+
+#define WANTS(a) { a, sizeof(a) / sizeof((a)[0]) }
+const struct vmx_ctl_wants vmx_pin_want = WANTS(pin_want);
+const struct vmx_ctl_wants vmx_proc_want = WANTS(proc_want);
+const struct vmx_ctl_wants vmx_proc2_want = WANTS(proc2_want);
+const struct vmx_ctl_wants vmx_exit_want = WANTS(exit_want);
+const struct vmx_ctl_wants vmx_entry_want = WANTS(entry_want);
+
+int vmx_ctl_compute(uint64_t cap, const struct vmx_ctl_want *want, size_t n, uint32_t *value,
+		    const char **missing)
+{
+	uint32_t must_be_1 = (uint32_t)cap, may_be_1 = (uint32_t)(cap >> 32);
+	uint32_t v = must_be_1;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t bit = 1u << want[i].bit;
+		if (may_be_1 & bit) {
+			v |= bit;
+		} else if (want[i].required) {
+			*missing = want[i].name;
+			return -1;
+		}
+	}
+	*value = v & may_be_1;
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* Turning VMX operation on and off on this CPU. */
+#ifndef VMM_VMX_ENABLE_H
+#define VMM_VMX_ENABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vmm/status.h"
+#include "vmm/vmx/caps.h"
+
+/* CPUID and RDMSR of the real CPU, for vmx_probe. */
+extern const struct cpu_ops hw_cpu_ops;
+
+/* IA32_FEATURE_CONTROL, the CR0/CR4 fixed bits, then VMXON. HV_OK or a status with why. */
+enum hv_status vmx_enable(const struct vmx_caps *caps, char *why, size_t why_len);
+/* VMXOFF and CR4.VMXE clear, if VMX is on. */
+void vmx_disable(void);
+bool vmx_is_on(void);
+
+#endif
