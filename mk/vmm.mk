@@ -6,7 +6,7 @@ HV_SRCS += $(wildcard vmm/*.c vmm/*/*.c)
 HV_ASM  += $(wildcard vmm/*/*.asm)
 
 HOST_TESTS += test_vmx_caps test_vmx_ctl test_vmx_reference test_config test_exit_decoders \
-              test_exit_reasons test_guest_image test_exit_dispatch
+              test_exit_reasons test_guest_image
 test_vmx_caps_SRCS      = tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/vmx/caps.c arch/lib/fmt.c \
                           vmm/status.c
 test_vmx_ctl_SRCS       = tests/host/test_vmx_ctl.c vmm/vmx/controls.c
@@ -20,12 +20,11 @@ test_exit_reasons_DEPS  = vmm/decode/exit_reasons.h vmm/vmx/vmcs_fields.h vmm/vm
 test_guest_image_SRCS   = tests/host/test_guest_image.c vmm/vm/image.c arch/lib/fmt.c
 test_guest_image_DEPS   = $(B)/guest/default.bin
 
-# The exit path as the image has it, over the fakes.
+# The exit path as the image has it, over the fakes (its host tests: mk/tests_exit.mk).
 DISPATCH_SRCS = $(wildcard vmm/exit/*.c) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
                 vmm/vm/guest_ept.c vmm/vm/end.c vmm/decode/exit_reasons.c vmm/status.c \
                 vmm/vmx/insn_errors.c vmm/vmx/insn_report.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
                 arch/lib/page_pool.c $(EPT_SRCS) tests/host/fake_vmcs.c tests/host/ept_test_arena.c
-test_exit_dispatch_SRCS = tests/host/test_exit_dispatch.c $(DISPATCH_SRCS)
 
 FUZZ_TARGETS += fuzz_exit_dispatch
 fuzz_exit_dispatch_SRCS = tests/fuzz/fuzz_exit_dispatch.c $(DISPATCH_SRCS)

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/host/test_exit_end.c - how a guest ends (vmm/vm/end.c): the exit summary, unhandled
+ * exits (vmm/exit/dispatch.c), VM-entry failures and a failing VMRESUME
+ * (vmm/exit/entry_failure.c), triple faults, exceptions and NMIs (vmm/exit/exception.c), the
+ * VMX-preemption timer and its rounds (vmm/exit/preemption_timer.c); and a failing VMREAD or
+ * VMWRITE, logged and survived (vmm/vmx/insn_report.c). Run on the host through the real
+ * vmx_exit_dispatch over the fake VMCS and CPU (tests/host/exit_harness.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tests/host/exit_harness.h"
+#include "vmm/exit/dispatch.h"
+
+/* ------------------------------------------------------------------ the summary */
+
+static void test_summary_counts(void **state)
+{
+	char sum[1024], want[1024];
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		run_resumed(EXIT_REASON_CPUID, 0, LEN_CPUID);
+	out_str("hi\n");
+	run_resumed(EXIT_REASON_HLT, 0, 1);
+	run_resumed(EXIT_REASON_WBINVD, 0, 2);
+	assert_int_equal(hypercall(HC_NOP, 0, 0, 0), 0);
+	regs.gpr[GPR_RCX] = 0x10;
+	run_resumed(EXIT_REASON_RDMSR, 0, 2);
+	regs.gpr[GPR_RAX] = HC_DONE;
+	regs.gpr[GPR_RDI] = 0;
+	assert_true(run(EXIT_REASON_VMCALL, 0, LEN_VMCALL));
+	summary(sum, sizeof(sum));
+	snprintf(want, sizeof(want), "guest=test exits=11 CPUID=3 HLT=1 VMCALL=2 IO_INSTRUCTION=3 RDMSR=1 WBINVD=1");
+	assert_string_equal(sum, want);
+}
+
+static void test_summary_wraps_long_lines(void **state)
+{
+	static const uint32_t reasons[] = { EXIT_REASON_CPUID, EXIT_REASON_HLT, EXIT_REASON_INVD, EXIT_REASON_VMCALL,
+					    EXIT_REASON_IO_INSTRUCTION, EXIT_REASON_RDMSR, EXIT_REASON_WRMSR,
+					    EXIT_REASON_WBINVD };
+	char sum[2048], line[512];
+	long i;
+
+	(void)state;
+	/* Counts with many digits, so the list passes 180 characters. */
+	for (size_t k = 0; k < sizeof(reasons) / sizeof(reasons[0]); k++)
+		fv.vm.exit_counts[reasons[k]] = 1234567890123ull + k;
+	fv.vm.exits_total = 99;
+	regs.gpr[GPR_RAX] = 0x40000000;
+	regs.gpr[GPR_RCX] = 0;
+	set_violation(0, 0);
+	assert_true(run(EXIT_REASON_TRIPLE_FAULT, 0, 0));
+	summary(sum, sizeof(sum));
+	assert_string_equal(sum, "guest=test exits=100 TRIPLE_FAULT=1 CPUID=1234567890123 HLT=1234567890124 "
+				 "INVD=1234567890125 VMCALL=1234567890126 IO_INSTRUCTION=1234567890127 RDMSR=1234567890128 "
+				 "WRMSR=1234567890129 WBINVD=1234567890130");
+	assert_true(fake_log_count("[hv] summary: ") >= 2);
+	for (i = fake_log_find("[hv] summary: ", 0); i >= 0; i = fake_log_find("[hv] summary: ", (size_t)i + 1)) {
+		fake_log_line((size_t)i, line, sizeof(line));
+		assert_true(strlen(line) < 14 + 180 + 40);
+	}
+}
+
+/* ------------------------------------------------------------------ exits that end the guest */
+
+static void test_unhandled_exits_end_guest(void **state)
+{
+	static const uint32_t reasons[] = { 1, 3, 7, 9, 16, 29, 36, 50, 56, 71, 85, 86, 200, 0xffff };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+		uint32_t r = reasons[i];
+		fake_log_reset();
+		regs.gpr[GPR_RAX] = 0x1111;
+		regs.gpr[8] = 0x8888;
+		assert_true(run(r, 0xabc, 3));
+		assert_ended(HV_E_GUEST, "ended: unhandled exit %u (%s) qualification=0xabc rip=0x%llx", r,
+			     exit_reason_sdm_name(r), ULL(rip()));
+		assert_true(fake_log_find("[hv] guest-regs rax=0x1111 rbx=0x0 ", 0) >= 0);
+		assert_true(fake_log_find("[hv] guest-regs r8=0x8888 ", 0) >= 0);
+	}
+	/* Beyond the table: counted in the total only. */
+	assert_int_equal(fv.vm.exits_total, sizeof(reasons) / sizeof(reasons[0]));
+	assert_int_equal(rip(), RIP0);
+}
+
+static void test_unhandled_exit_names(void **state)
+{
+	(void)state;
+	assert_true(run(EXIT_REASON_EXTERNAL_INTERRUPT, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: unhandled exit 1 (External interrupt) qualification=0x0 rip=0x%llx", ULL(RIP0));
+	fake_log_reset();
+	assert_true(run(86, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: unhandled exit 86 (unknown exit reason) qualification=0x0 rip=0x%llx", ULL(RIP0));
+}
+
+static void test_entry_failure(void **state)
+{
+	(void)state;
+	fake_vmcs_set(EXIT_QUALIFICATION, 0);
+	assert_true(run(EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_INVALID_GUEST_STATE, 0, 0));
+	assert_line(0, "[hv] vm-entry failed: exit reason 33 (VM-entry failure due to invalid guest state) qualification=0x0 (a guest-state check: see the dump)");
+	assert_int_equal(fake_hw.vmcs_dumps, 1);
+	assert_ended(HV_E_VMLAUNCH, "ended: VM entry failed (VM-entry failure due to invalid guest state)");
+	fake_log_reset();
+	assert_true(run(EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_MSR_LOAD_FAIL, 2, 0));
+	assert_line(0, "[hv] vm-entry failed: exit reason 34 (VM-entry failure due to MSR loading) qualification=0x2 (index of the failing VM-entry MSR-load entry)");
+	assert_ended(HV_E_VMLAUNCH, "ended: VM entry failed (VM-entry failure due to MSR loading)");
+	/* The entry-failure bit wins over a handled reason. */
+	fake_log_reset();
+	assert_true(run(EXIT_REASON_ENTRY_FAILURE | EXIT_REASON_CPUID, 0, 2));
+	assert_ended(HV_E_VMLAUNCH, "ended: VM entry failed (CPUID)");
+	assert_int_equal(rip(), RIP0);
+}
+
+static void test_triple_fault(void **state)
+{
+	(void)state;
+	fake_vmcs_set(GUEST_RIP, BASE + 0x10abc);
+	assert_true(run(EXIT_REASON_TRIPLE_FAULT, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: triple fault (shutdown) at rip=0x%llx", ULL(BASE + 0x10abc));
+	assert_int_equal(fake_log_count("[hv] guest-regs "), 2);
+}
+
+static void test_exception_nmi(void **state)
+{
+	(void)state;
+	fake_vmcs_set(VM_EXIT_INTR_INFO, INTR_INFO_VALID | (3u << 8) | INTR_INFO_ERROR_CODE | 14);
+	fake_vmcs_set(VM_EXIT_INTR_ERROR_CODE, 2);
+	assert_true(run(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0));
+	assert_ended(HV_E_GUEST, "ended: hardware-exception vector=14 error_code=0x2 rip=0x%llx", ULL(RIP0));
+	fake_log_reset();
+	fake_vmcs_set(VM_EXIT_INTR_INFO, INTR_INFO_VALID | (2u << 8) | 2);
+	assert_true(run(EXIT_REASON_EXCEPTION_NMI, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: nmi vector=2 error_code=0x0 rip=0x%llx", ULL(RIP0));
+}
+
+static void test_preemption_timer(void **state)
+{
+	(void)state;
+	assert_true(run(EXIT_REASON_PREEMPTION_TIMER, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
+}
+
+static void test_preemption_timer_rounds(void **state)
+{
+	(void)state;
+	/* A budget over 2^32 timer counts is served in rounds: each expiry re-arms the timer. */
+	fv.vm.budget_left = 0x123456789ull;
+	run_resumed(EXIT_REASON_PREEMPTION_TIMER, 0, 0);
+	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0xffffffffull);
+	assert_int_equal(fv.vm.budget_left, 0x123456789ull - 0xffffffffull);
+	run_resumed(EXIT_REASON_PREEMPTION_TIMER, 0, 0);
+	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0x123456789ull - 0xffffffffull);
+	assert_int_equal(fv.vm.budget_left, 0);
+	assert_int_equal(rip(), RIP0);
+	assert_log_empty();
+	assert_true(run(EXIT_REASON_PREEMPTION_TIMER, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
+	{
+		char sum[256];
+		summary(sum, sizeof(sum));
+		assert_string_equal(sum, "guest=test exits=3 PREEMPTION_TIMER=3");
+	}
+}
+
+/* ------------------------------------------------------------------ the VMX layer */
+
+static void test_vmread_failure_is_logged(void **state)
+{
+	(void)state;
+	/* A VMREAD that fails is logged and reads as 0: here GUEST_CR3 for a MOV from CR3. */
+	fake_vmcs_set_absent(GUEST_CR3, true);
+	regs.gpr[GPR_RSI] = 0x77;
+	run_resumed(EXIT_REASON_CR_ACCESS, cr_q(3, 1, GPR_RSI), 3);
+	assert_int_equal(regs.gpr[GPR_RSI], 0);
+	assert_int_equal(rip(), RIP0 + 3);
+	assert_log_lines(1, "[hv] vmx: VMREAD failed: VMfailValid error=12 (VMREAD/VMWRITE from/to unsupported VMCS component) arg=0x6802");
+	/* A failed VMWRITE too: MOV to CR3. */
+	fake_log_reset();
+	run_resumed(EXIT_REASON_CR_ACCESS, cr_q(3, 0, GPR_RSI), 3);
+	assert_log_lines(1, "[hv] vmx: VMWRITE failed: VMfailValid error=12 (VMREAD/VMWRITE from/to unsupported VMCS component) arg=0x6802");
+	assert_int_equal(fake_vmcs_failed_writes(), 1);
+}
+
+/* vmx_resume_failed (vmm/exit/entry_failure.c) does not return: fake_call catches the guest's end. */
+static void call_resume_failed(void *rflags)
+{
+	vmx_resume_failed(*(uint64_t *)rflags);
+}
+
+static void test_vmresume_failure(void **state)
+{
+	uint64_t zf = 1u << 6, cf = 1;
+
+	(void)state;
+	/* What vmm/vmx/entry.asm calls when VMRESUME falls through: ZF = VMfailValid. */
+	fake_vmcs_set(VM_INSTRUCTION_ERROR, 7);
+	assert_true(fake_call(call_resume_failed, &zf));
+	assert_line(0, "[hv] vmx: VMRESUME failed: VMfailValid error=7 (VM entry with invalid control field(s)) arg=0x0");
+	assert_ended(HV_E_VMLAUNCH, "ended: VMRESUME failed: VM-instruction error 7 (VM entry with invalid control field(s))");
+	assert_int_equal(fake_hw.vmcs_dumps, 1);
+	fake_log_reset();
+	assert_true(fake_call(call_resume_failed, &cf));
+	assert_line(0, "[hv] vmx: VMRESUME failed: VMfailInvalid (no current VMCS or bad operand) arg=0x0");
+	assert_ended(HV_E_VMLAUNCH, "ended: VMRESUME failed: VMfailInvalid (no current VMCS)");
+}
+
+int main(void)
+{
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(test_summary_counts),
+		T(test_summary_wraps_long_lines),
+		T(test_unhandled_exits_end_guest),
+		T(test_unhandled_exit_names),
+		T(test_entry_failure),
+		T(test_triple_fault),
+		T(test_exception_nmi),
+		T(test_preemption_timer),
+		T(test_preemption_timer_rounds),
+		T(test_vmread_failure_is_logged),
+		T(test_vmresume_failure),
+	};
+#undef T
+	return cmocka_run_group_tests_name("exit_end", tests, NULL, NULL);
+}
