@@ -66,8 +66,7 @@
 #define EPTP_RESERVED_MASK      (0xfull << 8) /* bits 11:8 */
 #define EPTP_ADDR_MASK          EPT_PTE_ADDR_MASK
 
-/* ---- IA32_VMX_EPT_VPID_CAP (MSR 0x48C, Appendix A.10) ---- */
-#define MSR_IA32_VMX_EPT_VPID_CAP          0x48Cu
+/* ---- IA32_VMX_EPT_VPID_CAP (MSR 0x48C, arch/x86_64/msr.h; Appendix A.10) ---- */
 #define VMX_EPT_CAP_EXECUTE_ONLY           (1ull << 0)
 #define VMX_EPT_CAP_PAGE_WALK_LENGTH_4     (1ull << 6)
 #define VMX_EPT_CAP_PAGE_WALK_LENGTH_5     (1ull << 7)

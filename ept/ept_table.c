@@ -33,6 +33,7 @@ void ept_free_table(struct ept *e, hpa_t pa)
 }
 
 /* Free the table entry v (at level) points to, and everything below it. */
+// NOLINTNEXTLINE(misc-no-recursion): bounded by the 4 table levels
 void ept_free_subtree(struct ept *e, uint64_t v, int level)
 {
 	uint64_t *t = entry_table(e, v);

@@ -53,13 +53,13 @@ void ept_violation_decode(uint64_t qual, const struct ept_violation_ctx *ctx,
 
 static void fmt_flag(struct ept_fmt *f, bool on, char c)
 {
-	ept_fmt_char(f, on ? c : '-');
+	ept_fmt_char(f, on ? c : (char)'-');
 }
 
 static void fmt_flags(struct ept_fmt *f, const struct ept_violation *v)
 {
 	const char *names[5] = { "nmi-unblock", "shadow-stack", "sss", "paging-verify", "async" };
-	bool on[5] = { v->nmi_unblocking, v->shadow_stack, v->supervisor_shadow_stack,
+	const bool on[5] = { v->nmi_unblocking, v->shadow_stack, v->supervisor_shadow_stack,
 		       v->paging_verification, v->async };
 	bool first = true;
 

@@ -13,9 +13,9 @@ test_vmx_ctl_SRCS       = tests/host/test_vmx_ctl.c vmm/vmx/controls.c
 test_vmx_reference_SRCS = tests/host/test_vmx_reference.c tests/host/ref_tsv.c vmm/vmx/insn_errors.c
 test_config_SRCS        = tests/host/test_config.c vmm/config.c arch/lib/fmt.c arch/lib/str.c
 test_exit_decoders_SRCS = tests/host/test_exit_decoders.c tests/host/ref_tsv.c
-# Also reads vmm/decode/exit_reasons.h, vmm/vmx/vmcs_fields.h, vmm/vm/abi.h and guest/abi.inc.
+# Also reads vmm/decode/exit_reasons.h, vmm/vmx/vmcs_fields.h, guest/abi.inc and vmm/vmx/entry.asm.
 test_exit_reasons_SRCS  = tests/host/test_exit_reasons.c tests/host/ref_tsv.c vmm/decode/exit_reasons.c
-test_exit_reasons_DEPS  = vmm/decode/exit_reasons.h vmm/vmx/vmcs_fields.h vmm/vm/abi.h guest/abi.inc
+test_exit_reasons_DEPS  = vmm/decode/exit_reasons.h vmm/vmx/vmcs_fields.h guest/abi.inc vmm/vmx/entry.asm
 # Also checks the real default guest.
 test_guest_image_SRCS   = tests/host/test_guest_image.c vmm/vm/image.c arch/lib/fmt.c
 test_guest_image_DEPS   = $(B)/guest/default.bin

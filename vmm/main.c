@@ -10,7 +10,7 @@
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
 #include "vmm/shutdown.h"
-#include "vmm/vm/vm.h"
+#include "vmm/vm/run.h"
 #include "vmm/vmx/cap_report.h"
 #include "vmm/vmx/enable.h"
 
@@ -68,6 +68,5 @@ void hv_main(void *arg)
 	if (s != HV_OK)
 		hv_fatal(s, why);
 	vmx_report_caps(&caps);
-	s = vm_run(boot, &caps);
-	hv_end(s);
+	vm_run(boot, &caps);
 }

@@ -258,7 +258,7 @@ void log_guest_line(const char *s, size_t n)
 	/* The guest's bytes are data: nothing it sends may end the line, forge an "[hv] " line or
 	 * reach the terminal as a control sequence. */
 	for (size_t i = 0; i < n; i++)
-		r->text[8 + i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : '?';
+		r->text[8 + i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : (char)'?';
 	r->len = (uint16_t)(8 + n);
 	commit();
 }

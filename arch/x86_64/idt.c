@@ -39,9 +39,9 @@ void idt_install(void)
 {
 	struct desc_ptr p;
 
-	for (int v = 0; v < IDT_EXCEPTIONS; v++) {
-		uint64_t h = (uint64_t)(isr_stubs + v * ISR_STUB_SIZE);
-		bool critical = v == 2 || v == 8 || v == 18;   /* NMI, #DF, #MC on their own stack */
+	for (unsigned v = 0; v < IDT_EXCEPTIONS; v++) {
+		uint64_t h = (uint64_t)(isr_stubs + (size_t)v * ISR_STUB_SIZE);
+		bool critical = v == VEC_NMI || v == VEC_DF || v == VEC_MC;   /* on their own stack */
 		idt[v] = (struct idt_gate){
 			.offset_low = (uint16_t)h,
 			.selector = GDT_SEL_CODE64,

@@ -13,6 +13,12 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
 };
 
+/* Exception vectors the hypervisor names (SDM Vol. 3A §6.15 "Exception and Interrupt Reference"). */
+#define VEC_NMI 2     /* non-maskable interrupt */
+#define VEC_DF  8     /* double fault */
+#define VEC_GP  13    /* general protection */
+#define VEC_MC  18    /* machine check */
+
 void idt_install(void);
 uint64_t idt_base(void);
 /* Called after the report: powers off or halts. Set by vmm/. */

@@ -49,23 +49,7 @@
 #define VMX_MISC_STORE_EFER_LMA       (1ull << 5)
 #define VMX_MISC_ACTIVITY_HLT         (1ull << 6)
 
-/* IA32_VMX_EPT_VPID_CAP bits (SDM Vol. 3D Appendix A.10). */
-#define EPT_CAP_EXECUTE_ONLY          (1ull << 0)
-#define EPT_CAP_WALK_LENGTH_4         (1ull << 6)
-#define EPT_CAP_MEMTYPE_UC            (1ull << 8)
-#define EPT_CAP_MEMTYPE_WB            (1ull << 14)
-#define EPT_CAP_PDE_2MB               (1ull << 16)
-#define EPT_CAP_PDPTE_1GB             (1ull << 17)
-#define EPT_CAP_INVEPT                (1ull << 20)
-#define EPT_CAP_AD                    (1ull << 21)
-#define EPT_CAP_ADVANCED_EXIT_INFO    (1ull << 22)
-#define EPT_CAP_SUPERVISOR_SHSTK      (1ull << 23)
-#define EPT_CAP_INVEPT_SINGLE         (1ull << 25)
-#define EPT_CAP_INVEPT_ALL            (1ull << 26)
-#define EPT_CAP_INVVPID               (1ull << 32)
-#define EPT_CAP_INVVPID_ADDR          (1ull << 40)
-#define EPT_CAP_INVVPID_SINGLE        (1ull << 41)
-#define EPT_CAP_INVVPID_ALL           (1ull << 42)
+/* IA32_VMX_EPT_VPID_CAP bits: ept/ept_bits.h (VMX_EPT_CAP_*, VMX_VPID_CAP_*). */
 
 /* IA32_EFER bits (SDM Vol. 3A §2.2.1). */
 #define EFER_SCE                      (1ull << 0)

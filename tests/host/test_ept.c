@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/test_ept.c - unit tests for every public function and error
- * path of ept/ept.c and ept/ept_misconfig.c.  Each error path also checks
+ * path of ept/ and ept/ept_misconfig.c.  Each error path also checks
  * that every reachable table is byte-identical afterwards.
  */
 #include <setjmp.h>

@@ -292,7 +292,6 @@ static void test_ept_vpid_cap_matches_tsv(void **state)
 
 	(void)state;
 	assert_non_null(t);
-	assert_int_equal(MSR_IA32_VMX_EPT_VPID_CAP, 0x48C);
 	for (long r = ref_tsv_find(t, "msr", "0x48C", 0); r >= 0;
 	     r = ref_tsv_find(t, "msr", "0x48C", (size_t)r + 1)) {
 		const char *name = ref_tsv_get(t, (size_t)r, "name");

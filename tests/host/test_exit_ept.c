@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "tests/host/exit_harness.h"
+#include "vmm/vm/protect.h"
 
 /* ------------------------------------------------------------------ EPT violations and misconfigurations */
 

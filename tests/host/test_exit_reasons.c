@@ -3,17 +3,20 @@
  * tests/host/test_exit_reasons.c - names and numbers the hypervisor shares
  * with the outside world:
  *
- *   vmm/exit_reasons.c    exit_reason_name / exit_reason_sdm_name for 0..85 (exit_reasons.tsv)
- *   vmm/decode/exit_reasons.h    every "EXIT_REASON_<NAME> = <n>" in the header text (exit_reasons.tsv)
- *   vmm/vmx/vmcs_fields.h     every "#define NAME 0x...." in the header text (vmcs_fields.tsv)
- *   vmm/hypercall.h       hypercall numbers, permission/policy bits and error codes
- *                         (compiled in) against the %define lines of guest/abi.inc
+ *   vmm/decode/exit_reasons.c  exit_reason_name / exit_reason_sdm_name for 0..85 (exit_reasons.tsv)
+ *   vmm/decode/exit_reasons.h  every "EXIT_REASON_<NAME> = <n>" in the header text (exit_reasons.tsv)
+ *   vmm/vmx/vmcs_fields.h      every "#define NAME 0x...." in the header text (vmcs_fields.tsv)
+ *   vmm/vm/abi.h               hypercall numbers, permission/policy bits, error codes, ports and the
+ *                              CPUID base (compiled in) against the %define lines of guest/abi.inc
+ *   vmm/vmx/entry.asm          its %define copies of VMCS encodings, the CPUID exit reason and the
+ *                              struct guest_regs offsets, against the C headers (compiled in)
  *
  * Tables come from $HV_REFERENCE_DIR or tests/reference/vmx; sources from
  * $HV_SOURCE_DIR or "." (the repository root, where tests run).
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,7 +26,9 @@
 
 #include "tests/host/ref_tsv.h"
 #include "vmm/decode/exit_reasons.h"
-#include "vmm/vm/hypercall.h"
+#include "vmm/vm/abi.h"
+#include "vmm/vmx/entry.h"
+#include "vmm/vmx/vmcs_fields.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -182,7 +187,19 @@ static const struct abi_const c_abi[] = {
 	ABI(HC_FAULT_RESUME),
 	ABI(HC_E_UNKNOWN), ABI(HC_E_RANGE), ABI(HC_E_ALIGN), ABI(HC_E_LENGTH), ABI(HC_E_INVAL),
 	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM), ABI(HC_E_NORESUME),
+	ABI(GUEST_SERIAL_PORT), ABI(GUEST_DEBUG_PORT), ABI(CPUID_HV_BASE),
 };
+
+/* Is name one of the constants (or a HC_ name, which must be one)? */
+static bool abi_checked(const char *name)
+{
+	if (!strncmp(name, "HC_", 3))
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(c_abi); i++)
+		if (!strcmp(c_abi[i].name, name))
+			return true;
+	return false;
+}
 
 /* Every C constant has a %define of the same value in guest/abi.inc, and every
  * HC_* %define there is a C constant. */
@@ -194,7 +211,7 @@ static void test_hypercall_abi(void **state)
 
 	(void)state;
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, " %%define %127s %63s", name, value) != 2 || strncmp(name, "HC_", 3))
+		if (sscanf(line, " %%define %127s %63s", name, value) != 2 || !abi_checked(name))
 			continue;
 		long long v = strtoll(value, &end, 0);
 		size_t i;
@@ -205,9 +222,9 @@ static void test_hypercall_abi(void **state)
 			if (!strcmp(c_abi[i].name, name))
 				break;
 		if (i == ARRAY_SIZE(c_abi))
-			fail_msg("guest/abi.inc: %s has no counterpart in vmm/hypercall.h (or this test)", name);
+			fail_msg("guest/abi.inc: %s has no counterpart in vmm/vm/abi.h (or this test)", name);
 		if (v != c_abi[i].value)
-			fail_msg("%s: guest/abi.inc says %lld, vmm/hypercall.h says %lld", name, v, c_abi[i].value);
+			fail_msg("%s: guest/abi.inc says %lld, vmm/vm/abi.h says %lld", name, v, c_abi[i].value);
 		found[i]++;
 	}
 	fclose(f);
@@ -233,6 +250,47 @@ static void test_hypercall_distinct(void **state)
 	assert_int_not_equal(HC_FAULT_REGRANT, HC_FAULT_KEEP);
 }
 
+/* ------------------------------------------------------------------ the exit stub: NASM against C */
+
+#define ASM(n, v) { #n, (long long)(v) }
+static const struct abi_const asm_consts[] = {
+	ASM(VM_EXIT_REASON, VM_EXIT_REASON), ASM(VM_EXIT_INSTRUCTION_LEN, VM_EXIT_INSTRUCTION_LEN),
+	ASM(GUEST_RIP, GUEST_RIP), ASM(HOST_RIP, HOST_RIP), ASM(EXIT_REASON_CPUID, EXIT_REASON_CPUID),
+	ASM(R_RAX, GPR_RAX * 8), ASM(R_RCX, GPR_RCX * 8), ASM(R_RDX, GPR_RDX * 8), ASM(R_RBX, GPR_RBX * 8),
+	ASM(R_RBP, GPR_RBP * 8), ASM(R_RSI, GPR_RSI * 8), ASM(R_RDI, GPR_RDI * 8), ASM(R_R8, 8 * 8),
+	ASM(R_R9, 9 * 8), ASM(R_R10, 10 * 8), ASM(R_R11, 11 * 8), ASM(R_R12, 12 * 8), ASM(R_R13, 13 * 8),
+	ASM(R_R14, 14 * 8), ASM(R_R15, 15 * 8),
+};
+
+/* Every %define of vmm/vmx/entry.asm has the value the C side gives it, and each is there once. */
+static void test_entry_stub_constants(void **state)
+{
+	FILE *f = source("vmm/vmx/entry.asm");
+	char line[512], name[128], value[64], *end;
+	int found[ARRAY_SIZE(asm_consts)] = { 0 };
+
+	(void)state;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %%define %127s %63s", name, value) != 2)
+			continue;
+		long long v = strtoll(value, &end, 0);
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(asm_consts); i++)
+			if (!strcmp(asm_consts[i].name, name))
+				break;
+		if (i == ARRAY_SIZE(asm_consts))
+			fail_msg("vmm/vmx/entry.asm: %%define %s is not checked against C (add it to this test)", name);
+		if (*end || v != asm_consts[i].value)
+			fail_msg("vmm/vmx/entry.asm: %s = %s, the C headers say 0x%llx", name, value, asm_consts[i].value);
+		found[i]++;
+	}
+	fclose(f);
+	for (size_t i = 0; i < ARRAY_SIZE(asm_consts); i++)
+		if (found[i] != 1)
+			fail_msg("%s: %d %%define lines in vmm/vmx/entry.asm, want 1", asm_consts[i].name, found[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +300,7 @@ int main(void)
 		cmocka_unit_test(test_vmcs_fields),
 		cmocka_unit_test(test_hypercall_abi),
 		cmocka_unit_test(test_hypercall_distinct),
+		cmocka_unit_test(test_entry_stub_constants),
 	};
 
 	return cmocka_run_group_tests_name("exit_reasons", tests, NULL, NULL);

@@ -17,6 +17,7 @@
 
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/msr.h"
+#include "ept/ept_bits.h"
 #include "tests/host/fake_cpu.h"
 #include "vmm/status.h"
 #include "vmm/vmx/caps.h"
@@ -55,10 +56,10 @@ static const struct {
 
 static void no_vmx_bit(struct fake_cpu_model *m) { m->cpuid1_ecx &= ~CPUID1_ECX_VMX; }
 static void vmx_bit(struct fake_cpu_model *m) { m->cpuid1_ecx |= CPUID1_ECX_VMX; }
-static void no_walk4(struct fake_cpu_model *m) { m->ept_vpid_cap &= ~EPT_CAP_WALK_LENGTH_4; }
-static void no_wb(struct fake_cpu_model *m) { m->ept_vpid_cap &= ~EPT_CAP_MEMTYPE_WB; }
+static void no_walk4(struct fake_cpu_model *m) { m->ept_vpid_cap &= ~VMX_EPT_CAP_PAGE_WALK_LENGTH_4; }
+static void no_wb(struct fake_cpu_model *m) { m->ept_vpid_cap &= ~VMX_EPT_CAP_MEMTYPE_WB; }
 static void no_true(struct fake_cpu_model *m) { m->basic &= ~VMX_BASIC_TRUE_CONTROLS; }
-static void no_invept(struct fake_cpu_model *m) { m->ept_vpid_cap &= ~EPT_CAP_INVEPT; }
+static void no_invept(struct fake_cpu_model *m) { m->ept_vpid_cap &= ~VMX_EPT_CAP_INVEPT; }
 static void no_ext_leaf8(struct fake_cpu_model *m) { m->max_ext_leaf = 0x80000004u; }
 
 static void no_secondary(struct fake_cpu_model *m)
@@ -73,7 +74,7 @@ static void vpid_only(struct fake_cpu_model *m) { m->procbased2 = 0xf5ull << 32;
 static void mbec_adv(struct fake_cpu_model *m)
 {
 	m->procbased2 |= CTL2(22);
-	m->ept_vpid_cap |= EPT_CAP_ADVANCED_EXIT_INFO;
+	m->ept_vpid_cap |= VMX_EPT_CAP_ADVANCED_EXIT_INFO;
 }
 
 /* The pin control alone is not enough: the exit control must save the timer too. */

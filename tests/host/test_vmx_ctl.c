@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/host/test_vmx_ctl.c - vmx_ctl_compute (vmm/vmx_controls.c): a control
+ * tests/host/test_vmx_ctl.c - vmx_ctl_compute (vmm/vmx/controls.c): a control
  * field from its capability MSR (low 32 bits = bits that must be 1, high 32 =
  * bits that may be 1) and the controls the hypervisor wants.
  *
@@ -45,7 +45,7 @@ static const struct vmx_ctl_want proc2_mixed_want[] = {
 };
 /* Asking for a bit the CPU must set anyway. */
 static const struct vmx_ctl_want pin_must_want[] = {
-	{ 1, "must-be-1 bit 1", 1 },
+	{ 1u << 1, "must-be-1 bit 1", 1 },
 	{ PIN_NMI_EXITING, "NMI exiting", 0 },
 };
 
@@ -137,11 +137,11 @@ static int model(uint32_t must, uint32_t may, const struct vmx_ctl_want *w, size
 	uint32_t wanted = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (w[i].required && !(may >> w[i].bit & 1)) {
+		if (w[i].required && !(may & w[i].mask)) {
 			*missing = w[i].name;
 			return -1;
 		}
-		wanted |= 1u << w[i].bit;
+		wanted |= w[i].mask;
 	}
 	*value = must | (wanted & may);
 	return 0;
@@ -160,8 +160,9 @@ static void test_model(void **state)
 		const char *got_missing = NULL, *want_missing = NULL;
 
 		for (size_t i = 0; i < n; i++) {
-			w[i].bit = (unsigned)(rng() % 32);
-			w[i].name = bit_names[w[i].bit];
+			unsigned bit = (unsigned)(rng() % 32);
+			w[i].mask = 1u << bit;
+			w[i].name = bit_names[bit];
 			w[i].required = rng() % 4 == 0;
 		}
 		int ret = vmx_ctl_compute(CAP(may, must), w, n, &got, &got_missing);

@@ -7,6 +7,7 @@
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
+#include "vmm/vm/protect.h"
 
 /* The ept-violation line, formatted when it leaves the log ring: args = RIP, GPA, GLA,
  * qualification, decode context (bit 0 advanced info, bit 1 NMI bit). */

@@ -1,15 +1,14 @@
 /* Exceptions and NMIs (exit reason 0) and triple faults (2): the guest ends with the event and
  * its registers. Also the #GP the other handlers inject. */
 #include "arch/lib/fmt.h"
+#include "arch/x86_64/idt.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
 
-#define VECTOR_GP 13   /* general protection (SDM Vol. 3A §6.15, Table 6-1) */
-
 void inject_gp(void)
 {
-	vmwrite(VM_ENTRY_INTR_INFO_FIELD, intr_info_encode(VECTOR_GP, INTR_TYPE_HW_EXCEPTION, true));
+	vmwrite(VM_ENTRY_INTR_INFO_FIELD, intr_info_encode(VEC_GP, INTR_TYPE_HW_EXCEPTION, true));
 	vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
 }
 

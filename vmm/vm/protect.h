@@ -6,16 +6,7 @@
 
 #include "arch/lib/types.h"
 
-#define VM_MAX_PROTECTED 64
-
-struct protected_page {
-	gpa_t gpa;
-	unsigned perm;            /* EPT_READ|EPT_WRITE|EPT_EXEC, 0 = not present */
-	unsigned on_fault;        /* HC_FAULT_REGRANT, HC_FAULT_KEEP or HC_FAULT_RESUME */
-	uint64_t faults;
-};
-
-struct vm;
+#include "vmm/vm/vm.h"
 
 /* HC_PROTECT(gpa, perm, on_fault): 0 or a HC_E_* code; nothing changes on an error. */
 int64_t protect_page(struct vm *vm, gpa_t gpa, uint64_t perm, uint64_t on_fault);

@@ -1,4 +1,4 @@
-/* One guest: its memory, EPT, VMCS, exit counters and state; vm_run runs it until it ends. */
+/* One guest: its memory, EPT, VMCS, exit counters and state (vm_run, vmm/vm/run.h, runs it). */
 #ifndef VMM_VM_VM_H
 #define VMM_VM_VM_H
 
@@ -11,9 +11,18 @@
 #include "vmm/decode/exit_reasons.h"
 #include "vmm/status.h"
 #include "vmm/vm/abi.h"
-#include "vmm/vm/protect.h"
 #include "vmm/vmx/caps.h"
 #include "vmm/vmx/entry.h"
+
+#define VM_MAX_PROTECTED 64
+
+/* A page of its own memory the guest protected with HC_PROTECT (vmm/vm/protect.c). */
+struct protected_page {
+	gpa_t gpa;
+	unsigned perm;            /* EPT_READ|EPT_WRITE|EPT_EXEC, 0 = not present */
+	unsigned on_fault;        /* HC_FAULT_REGRANT, HC_FAULT_KEEP or HC_FAULT_RESUME */
+	uint64_t faults;
+};
 
 #define VMX_PREEMPTION_TIMER_MAX 0xffffffffull   /* the timer field is 32 bits */
 
@@ -47,10 +56,6 @@ struct vm {
 
 /* The guest that runs (hidden: the exit path reaches it without a GOT load). */
 extern struct vm *current_vm __attribute__((visibility("hidden")));
-
-/* Load the guest, set up its VMCS, VMLAUNCH. Returns only a status that prevented the launch
- * (a launched guest ends through vm_end, vmm/vm/end.h). */
-enum hv_status vm_run(struct boot_info *bi, const struct vmx_caps *caps);
 
 /* Is [gpa, gpa + len) inside the guest's memory? (No overflow: gpa + len is never computed.) */
 static inline bool guest_gpa_in_region(const struct vm *vm, gpa_t gpa, uint64_t len)

@@ -41,9 +41,9 @@ static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size
 	    (s = compute_one("VM-entry", c->entry, &vmx_entry_want, &entry_ctls, why, why_len)))
 		return s;
 	/* The budget needs both halves: the timer, and saving its value so it spans exits. */
-	if (!(exit_ctls & (1u << EXIT_SAVE_PREEMPTION_TIMER)) || !(pin_ctls & (1u << PIN_PREEMPTION_TIMER))) {
-		pin_ctls &= ~(1u << PIN_PREEMPTION_TIMER);
-		exit_ctls &= ~(1u << EXIT_SAVE_PREEMPTION_TIMER);
+	if (!(exit_ctls & EXIT_SAVE_PREEMPTION_TIMER) || !(pin_ctls & PIN_PREEMPTION_TIMER)) {
+		pin_ctls &= ~PIN_PREEMPTION_TIMER;
+		exit_ctls &= ~EXIT_SAVE_PREEMPTION_TIMER;
 	}
 	/* Without TRUE controls, CR3-load/store exiting may be forced on (default1): harmless,
 	 * the dispatcher emulates MOV CR3. */
@@ -83,7 +83,7 @@ static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t
 	vmwrite(MSR_BITMAP, msr);
 	vmwrite(TSC_OFFSET, 0);
 	vmwrite(EPT_POINTER, vm->eptp);
-	if (proc2_ctls & (1u << PROC2_ENABLE_VPID))
+	if (proc2_ctls & PROC2_ENABLE_VPID)
 		vmwrite(VIRTUAL_PROCESSOR_ID, VPID_GUEST);
 	/* CR0/CR4 bits the guest may not change (the VMX fixed bits) are host-owned: the guest reads
 	 * the shadow, and a MOV that would change them exits (§25.6.6). */
@@ -233,7 +233,7 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	write_controls(vm, io_a, io_b, msr);
 	write_host_state(vm);
 	write_guest_state(vm);
-	if (pin_ctls & (1u << PIN_PREEMPTION_TIMER)) {
+	if (pin_ctls & PIN_PREEMPTION_TIMER) {
 		uint64_t counts = budget_timer_counts(vm);
 		uint64_t first = counts > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : counts;
 		vm->budget_left = counts - first;
@@ -247,6 +247,6 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	apply_test_flags(vm);
 	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
 	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,
-	       (proc2_ctls & (1u << PROC2_ENABLE_VPID)) ? "1" : "off");
+	       (proc2_ctls & PROC2_ENABLE_VPID) ? "1" : "off");
 	return HV_OK;
 }

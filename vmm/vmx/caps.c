@@ -2,12 +2,11 @@
  * SDM Vol. 3C §24.6 "Discovering Support for VMX", §24.7 "Enabling and Entering VMX Operation",
  * §24.8 "Restrictions on VMX Operation"; Vol. 3D Appendix A "VMX Capability Reporting Facility". */
 #include "vmm/vmx/caps.h"
+#include "arch/x86_64/cpuid.h"
 #include "arch/x86_64/msr.h"
+#include "ept/ept_bits.h"
 #include "arch/lib/fmt.h"
 #include "vmm/vmx/controls.h"
-
-#define CPUID_1_ECX_VMX (1u << 5)
-#define CPUID_1_ECX_SMX (1u << 6)
 
 static void read_vendor(const struct cpu_ops *ops, struct vmx_caps *c)
 {
@@ -41,10 +40,10 @@ static void read_signature(const struct cpu_ops *ops, struct vmx_caps *c, uint32
 		model |= ((eax >> 16) & 0xf) << 4;
 	c->family = family, c->model = model, c->stepping = eax & 0xf;
 	/* MAXPHYADDR: CPUID.80000008H:EAX[7:0] when that leaf exists, else 36 (SDM Vol. 3A §4.1.4). */
-	ops->cpuid(ops->ctx, 0x80000000u, 0, &r);
+	ops->cpuid(ops->ctx, CPUID_EXT_MAX, 0, &r);
 	c->maxphyaddr = 36;
-	if (r.eax >= 0x80000008u) {
-		ops->cpuid(ops->ctx, 0x80000008u, 0, &r);
+	if (r.eax >= CPUID_EXT_ADDR_SIZES) {
+		ops->cpuid(ops->ctx, CPUID_EXT_ADDR_SIZES, 0, &r);
 		c->maxphyaddr = r.eax & 0xff;
 	}
 }
@@ -87,16 +86,16 @@ static void derive(struct vmx_caps *c)
 	c->mode_based_exec = c->has_procbased2 && vmx_ctl_allowed1(c->procbased2, PROC2_MODE_BASED_EPT_EXEC);
 	c->preemption_timer = vmx_ctl_allowed1(c->pinbased, PIN_PREEMPTION_TIMER) &&
 			      vmx_ctl_allowed1(c->exit, EXIT_SAVE_PREEMPTION_TIMER);
-	c->ept_walk4 = c->ept && (e & EPT_CAP_WALK_LENGTH_4);
-	c->ept_wb = c->ept && (e & EPT_CAP_MEMTYPE_WB);
-	c->ept_2m = c->ept && (e & EPT_CAP_PDE_2MB);
-	c->ept_1g = c->ept && (e & EPT_CAP_PDPTE_1GB);
-	c->ept_ad = c->ept && (e & EPT_CAP_AD);
-	c->ept_exec_only = c->ept && (e & EPT_CAP_EXECUTE_ONLY);
-	c->ept_advanced_info = c->ept && (e & EPT_CAP_ADVANCED_EXIT_INFO);
-	c->invept = c->ept && (e & EPT_CAP_INVEPT);
-	c->invept_single = c->invept && (e & EPT_CAP_INVEPT_SINGLE);
-	c->invept_all = c->invept && (e & EPT_CAP_INVEPT_ALL);
+	c->ept_walk4 = c->ept && (e & VMX_EPT_CAP_PAGE_WALK_LENGTH_4);
+	c->ept_wb = c->ept && (e & VMX_EPT_CAP_MEMTYPE_WB);
+	c->ept_2m = c->ept && (e & VMX_EPT_CAP_PDE_2MB);
+	c->ept_1g = c->ept && (e & VMX_EPT_CAP_PDPTE_1GB);
+	c->ept_ad = c->ept && (e & VMX_EPT_CAP_EPT_AD);
+	c->ept_exec_only = c->ept && (e & VMX_EPT_CAP_EXECUTE_ONLY);
+	c->ept_advanced_info = c->ept && (e & VMX_EPT_CAP_ADVANCED_EXIT_INFO);
+	c->invept = c->ept && (e & VMX_EPT_CAP_INVEPT);
+	c->invept_single = c->invept && (e & VMX_EPT_CAP_INVEPT_SINGLE_CONTEXT);
+	c->invept_all = c->invept && (e & VMX_EPT_CAP_INVEPT_ALL_CONTEXT);
 }
 
 enum hv_status vmx_probe(const struct cpu_ops *ops, struct vmx_caps *c, char *why, size_t why_len)

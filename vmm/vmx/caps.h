@@ -54,8 +54,8 @@ enum hv_status vmx_feature_control_decide(uint64_t fc, uint64_t *write_value, ch
 enum hv_status vmx_cr_fixup(const char *name, uint64_t cr, uint64_t fixed0, uint64_t fixed1,
 			    uint64_t keep, uint64_t *out, char *why, size_t why_len);
 
-/* Allowed settings of a control: can the bit be 1, must it be 1. */
-static inline bool vmx_ctl_allowed1(uint64_t cap, unsigned bit) { return (cap >> (32 + bit)) & 1; }
-static inline bool vmx_ctl_required1(uint64_t cap, unsigned bit) { return (cap >> bit) & 1; }
+/* Allowed settings of a control (a mask from vmm/vmx/controls.h): can it be 1, must it be 1. */
+static inline bool vmx_ctl_allowed1(uint64_t cap, uint32_t mask) { return ((cap >> 32) & mask) != 0; }
+static inline bool vmx_ctl_required1(uint64_t cap, uint32_t mask) { return (cap & mask) != 0; }
 
 #endif

@@ -46,7 +46,7 @@ int vmx_ctl_compute(uint64_t cap, const struct vmx_ctl_want *want, size_t n, uin
 	uint32_t v = must_be_1;
 
 	for (size_t i = 0; i < n; i++) {
-		uint32_t bit = 1u << want[i].bit;
+		uint32_t bit = want[i].mask;
 		if (may_be_1 & bit) {
 			v |= bit;
 		} else if (want[i].required) {

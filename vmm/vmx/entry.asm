@@ -1,7 +1,7 @@
 ; VM entry and exit (SDM Vol. 3C §28.5 "Loading Host State", §27 "VM Entries").
 ; vmx_launch(regs): load the guest's general-purpose registers and VMLAUNCH; returns RFLAGS only
 ;   if VMLAUNCH failed (CF = VMfailInvalid, ZF = VMfailValid).
-; vmx_exit_entry: HOST_RIP. Saves the guest registers as struct guest_regs (vmm/vm.h) on the
+; vmx_exit_entry: HOST_RIP. Saves the guest registers as struct guest_regs (vmm/vmx/entry.h) on the
 ;   exit stack (HOST_RSP), calls vmx_exit_dispatch(regs), restores them and VMRESUMEs.
 bits 64
 default rel
@@ -13,14 +13,15 @@ global vmx_launch
 global vmx_exit_entry
 global vmx_exit_reference
 
-; VMCS field encodings (SDM Vol. 3D Appendix B; the same as vmm/vmcs_fields.h).
+; VMCS field encodings (SDM Vol. 3D Appendix B) and the exit reason, as in vmm/vmx/vmcs_fields.h and
+; vmm/decode/exit_reasons.h (tests/host/test_exit_reasons.c checks each against them).
 %define VM_EXIT_REASON          0x4402
 %define VM_EXIT_INSTRUCTION_LEN 0x440C
 %define GUEST_RIP               0x681E
 %define HOST_RIP                0x6C16
 %define EXIT_REASON_CPUID       10
 
-; struct guest_regs offsets: SDM register numbers * 8.
+; struct guest_regs offsets (vmm/vmx/entry.h): SDM register numbers * 8.
 %define R_RAX 0
 %define R_RCX 8
 %define R_RDX 16

@@ -29,6 +29,7 @@ enum vmx_result vmxoff(void)
 /* INVEPT/INVVPID descriptors: SDM Vol. 3C §31.3, Figures 31-1 and 31-2. */
 enum vmx_result invept(uint64_t type, uint64_t eptp)
 {
+	// cppcheck-suppress unusedStructMember ; read by the CPU through the memory operand
 	struct { uint64_t eptp, reserved; } desc = { eptp, 0 };
 	bool cf, zf;
 	__asm__ volatile("invept %[desc], %[type]"
@@ -41,6 +42,7 @@ enum vmx_result invept(uint64_t type, uint64_t eptp)
 
 enum vmx_result invvpid(uint64_t type, uint16_t vpid, uint64_t gla)
 {
+	// cppcheck-suppress unusedStructMember ; read by the CPU through the memory operand
 	struct { uint64_t vpid, gla; } desc = { vpid, gla };
 	bool cf, zf;
 	__asm__ volatile("invvpid %[desc], %[type]"

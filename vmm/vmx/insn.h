@@ -11,8 +11,6 @@
 
 enum vmx_result { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
 
-#define VMCS_VM_INSTRUCTION_ERROR 0x4400
-
 /* Name of a VM-instruction error number (Table 31-1), e.g. 7 -> "VM entry with invalid control field(s)". */
 const char *vmx_instruction_error_name(uint32_t err);
 /* Cold path: log "[hv] vmx: <insn> failed: VMfailValid error=N (name) ..." and return the result. */

@@ -2,6 +2,7 @@
  * error's number and SDM name (Vol. 3C Section 31.4). No inline assembly beyond VMREAD, so host
  * tests link it as it is. */
 #include "vmm/vmx/insn.h"
+#include "vmm/vmx/vmcs_fields.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 
@@ -35,7 +36,7 @@ enum vmx_result vmx_describe_entry_failure(const char *insn, uint64_t rflags, ch
 uint32_t vmx_instruction_error(void)
 {
 	uint64_t v = 0;
-	if (vmx_raw_vmread(VMCS_VM_INSTRUCTION_ERROR, &v) != VMX_OK)
+	if (vmx_raw_vmread(VM_INSTRUCTION_ERROR, &v) != VMX_OK)
 		return 0;
 	return (uint32_t)v;
 }

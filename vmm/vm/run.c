@@ -1,18 +1,19 @@
 /* Running the guest: load it, set up its VMCS, VMLAUNCH. From then on the guest runs until an
  * exit handler ends it (vm_end), which never returns here. */
-#include "vmm/vm/vm.h"
+#include "vmm/vm/run.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 #include "vmm/shutdown.h"
 #include "vmm/vm/end.h"
 #include "vmm/vm/loader.h"
+#include "vmm/vm/vm.h"
 #include "vmm/vm/vmcs_setup.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_dump.h"
 
 static struct vm the_vm;
 
-enum hv_status vm_run(struct boot_info *bi, const struct vmx_caps *caps)
+void vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 {
 	struct vm *vm = &the_vm;
 	char why[LOG_LINE_MAX], what[LOG_LINE_MAX];

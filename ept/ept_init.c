@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * ept/ept.c - EPT page-table library (Intel SDM Vol. 3C §29.3): init and
+ * ept/ept_init.c - EPT page-table library (Intel SDM Vol. 3C §29.3): init and
  * destroy, the EPTP, caps from IA32_VMX_EPT_VPID_CAP, error strings.
  * The design (levels, canonical form, two passes) is in ept/ept_internal.h.
  */
