@@ -117,11 +117,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	st = alloc_pages(HV_STACK_PAGES, &bi->stack_base);
 	if (EFI_ERROR(st))
 		fatal_before_exit(st, "AllocatePages(stack)", HV_E_NOMEM);
-	bi->stack_size = HV_STACK_PAGES * EFI_PAGE_SIZE;
+	bi->stack_size = (UINT64)HV_STACK_PAGES * EFI_PAGE_SIZE;
 	st = alloc_pages(HV_POOL_PAGES, &bi->pool_base);
 	if (EFI_ERROR(st))
 		fatal_before_exit(st, "AllocatePages(page pool)", HV_E_NOMEM);
-	bi->pool_size = HV_POOL_PAGES * EFI_PAGE_SIZE;
+	bi->pool_size = (UINT64)HV_POOL_PAGES * EFI_PAGE_SIZE;
 	st = alloc_guest_memory(bi);
 	if (EFI_ERROR(st))
 		fatal_before_exit(st, "AllocatePages(guest memory)", HV_E_NOMEM);

@@ -29,8 +29,7 @@ const char *ept_strerror(int err)
 	return ept_errstr[err];
 }
 
-void ept_caps_from_msr(uint64_t cap, unsigned maxphyaddr, bool mode_based_exec,
-		       struct ept_caps *out)
+void ept_caps_from_msr(uint64_t cap, unsigned maxphyaddr, bool mode_based_exec, struct ept_caps *out)
 {
 	bool invept = cap & VMX_EPT_CAP_INVEPT;
 
@@ -44,8 +43,7 @@ void ept_caps_from_msr(uint64_t cap, unsigned maxphyaddr, bool mode_based_exec,
 	out->phys_addr_bits = maxphyaddr;
 }
 
-int ept_init(struct ept *e, const struct ept_allocator *a, const struct ept_caps *caps,
-	     bool want_ad)
+int ept_init(struct ept *e, const struct ept_allocator *a, const struct ept_caps *caps, bool want_ad)
 {
 	hpa_t root;
 

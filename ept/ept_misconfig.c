@@ -66,8 +66,7 @@ static bool check_common(const struct ept *e, uint64_t v, struct ept_misconfig *
 }
 
 /* Bit 7: never in a PML4E; in a PDPTE/PDE only if 1G/2M pages exist. */
-static bool check_page_size(const struct ept *e, int level, uint64_t v,
-			    struct ept_misconfig *m)
+static bool check_page_size(const struct ept *e, int level, uint64_t v, struct ept_misconfig *m)
 {
 	if (!(v & EPT_PTE_LARGE) || level == 1)
 		return false;
@@ -114,7 +113,7 @@ int ept_misconfig_diagnose(const struct ept *e, gpa_t gpa, struct ept_misconfig 
 		out->level = level;
 		out->entry = v;
 		if (!mc_present(e, v))
-			return EPT_OK;  /* not present: a violation, not a misconfig */
+			return EPT_OK; /* not present: a violation, not a misconfig */
 		if (check_common(e, v, out) || check_page_size(e, level, v, out))
 			return EPT_OK;
 		if (mc_leaf(level, v)) {

@@ -43,8 +43,8 @@ static int check_attr(const struct ept *e, struct ept_attr a, uint64_t *bits)
 		return EPT_E_WRITE_NO_READ;
 	if (!(p & EPT_READ) && !e->caps.exec_only)
 		return EPT_E_EXEC_ONLY;
-	if (a.memtype != EPT_MT_UC && a.memtype != EPT_MT_WC && a.memtype != EPT_MT_WT &&
-	    a.memtype != EPT_MT_WP && a.memtype != EPT_MT_WB)
+	if (a.memtype != EPT_MT_UC && a.memtype != EPT_MT_WC && a.memtype != EPT_MT_WT && a.memtype != EPT_MT_WP &&
+	    a.memtype != EPT_MT_WB)
 		return EPT_E_MEMTYPE;
 	if (p & EPT_READ)
 		b |= EPT_PTE_READ;
@@ -77,8 +77,8 @@ static void op_init(struct ept_op *op, enum ept_op_kind kind, gpa_t gpa)
 
 /* ------------------------------------------------------------ public API */
 
-int ept_map(struct ept *e, gpa_t gpa, hpa_t hpa, uint64_t size, struct ept_attr attr,
-	    unsigned flags, enum ept_flush *flush)
+int ept_map(struct ept *e, gpa_t gpa, hpa_t hpa, uint64_t size, struct ept_attr attr, unsigned flags,
+            enum ept_flush *flush)
 {
 	struct ept_op op;
 	int err;
@@ -100,8 +100,8 @@ int ept_map(struct ept *e, gpa_t gpa, hpa_t hpa, uint64_t size, struct ept_attr 
 	return ept_run_op(e, &op, size, flags, flush);
 }
 
-int ept_identity_map_range(struct ept *e, gpa_t start, uint64_t size, struct ept_attr attr,
-			   unsigned flags, enum ept_flush *flush)
+int ept_identity_map_range(struct ept *e, gpa_t start, uint64_t size, struct ept_attr attr, unsigned flags,
+                           enum ept_flush *flush)
 {
 	return ept_map(e, start, start, size, attr, flags, flush);
 }
@@ -122,8 +122,7 @@ int ept_unmap(struct ept *e, gpa_t gpa, uint64_t size, enum ept_flush *flush)
 	return ept_run_op(e, &op, size, 0, flush);
 }
 
-int ept_protect(struct ept *e, gpa_t gpa, uint64_t size, struct ept_attr attr,
-		enum ept_flush *flush)
+int ept_protect(struct ept *e, gpa_t gpa, uint64_t size, struct ept_attr attr, enum ept_flush *flush)
 {
 	struct ept_op op;
 	int err;

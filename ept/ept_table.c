@@ -99,7 +99,7 @@ hpa_t ept_pool_take(struct ept *e, struct ept_op *op)
 
 	if (!p) {
 #ifdef HV_HOST_TEST
-		__builtin_trap();   /* count_walk() and apply_walk() disagree */
+		__builtin_trap(); /* count_walk() and apply_walk() disagree */
 #endif
 		p = e->alloc.alloc_page(e->alloc.ctx);
 		if (!p)

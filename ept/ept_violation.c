@@ -11,8 +11,7 @@ static inline bool bit(uint64_t q, uint64_t mask)
 	return (q & mask) != 0;
 }
 
-void ept_violation_decode(uint64_t qual, const struct ept_violation_ctx *ctx,
-			  struct ept_violation *out)
+void ept_violation_decode(uint64_t qual, const struct ept_violation_ctx *ctx, struct ept_violation *out)
 {
 	static const struct ept_violation_ctx none;
 	bool gla, tr;
@@ -33,8 +32,7 @@ void ept_violation_decode(uint64_t qual, const struct ept_violation_ctx *ctx,
 	out->gpa_writable = bit(qual, EPT_VIOL_GPA_WRITABLE);
 	out->gpa_executable = bit(qual, EPT_VIOL_GPA_EXECUTABLE);
 	/* Bit 6 only with mode-based execute control (secondary bit 22). */
-	out->gpa_user_executable = ctx->mode_based_exec &&
-				   bit(qual, EPT_VIOL_GPA_USER_EXECUTABLE);
+	out->gpa_user_executable = ctx->mode_based_exec && bit(qual, EPT_VIOL_GPA_USER_EXECUTABLE);
 	out->gla_valid = gla;
 	out->translated = tr;
 	/* Bits 9-11 only with EPT_VPID_CAP bit 22 and bits 7, 8 both set. */
@@ -53,14 +51,16 @@ void ept_violation_decode(uint64_t qual, const struct ept_violation_ctx *ctx,
 
 static void fmt_flag(struct ept_fmt *f, bool on, char c)
 {
-	ept_fmt_char(f, on ? c : (char)'-');
+	if (!on)
+		c = '-';
+	ept_fmt_char(f, c);
 }
 
 static void fmt_flags(struct ept_fmt *f, const struct ept_violation *v)
 {
 	const char *names[5] = { "nmi-unblock", "shadow-stack", "sss", "paging-verify", "async" };
-	const bool on[5] = { v->nmi_unblocking, v->shadow_stack, v->supervisor_shadow_stack,
-		       v->paging_verification, v->async };
+	const bool on[5] = { v->nmi_unblocking, v->shadow_stack, v->supervisor_shadow_stack, v->paging_verification,
+		             v->async };
 	bool first = true;
 
 	for (unsigned i = 0; i < 5; i++) {
@@ -72,8 +72,7 @@ static void fmt_flags(struct ept_fmt *f, const struct ept_violation *v)
 	}
 }
 
-size_t ept_violation_format(const struct ept_violation *v, gpa_t gpa, uint64_t gla,
-			    char *buf, size_t len)
+size_t ept_violation_format(const struct ept_violation *v, gpa_t gpa, uint64_t gla, char *buf, size_t len)
 {
 	struct ept_fmt f;
 

@@ -13,8 +13,7 @@
  * allowed and aligned in both address spaces.  Unmap: fully covered.
  * Protect: a leaf, fully covered.
  */
-static bool leaf_here(const struct ept *e, const struct ept_op *op, int level,
-		      uint64_t v, gpa_t eb, bool full)
+static bool leaf_here(const struct ept *e, const struct ept_op *op, int level, uint64_t v, gpa_t eb, bool full)
 {
 	if (!full)
 		return false;
@@ -57,8 +56,8 @@ static bool cover(gpa_t eb, uint64_t span, gpa_t s, gpa_t end, gpa_t *cs, gpa_t 
  * empty (parent == 0) or the split of the leaf parent.
  */
 // NOLINTNEXTLINE(misc-no-recursion): bounded by the 4 table levels
-static void count_walk(const struct ept *e, struct ept_op *op, int level,
-		       const uint64_t *t, uint64_t parent, gpa_t s, gpa_t end)
+static void count_walk(const struct ept *e, struct ept_op *op, int level, const uint64_t *t, uint64_t parent, gpa_t s,
+                       gpa_t end)
 {
 	uint64_t span = level_span(level);
 
@@ -81,7 +80,7 @@ static void count_walk(const struct ept *e, struct ept_op *op, int level,
 
 		if (leaf_here(e, op, level, v, eb, full)) {
 			if (v)
-				op->any_mapped = true;  /* tables are never empty */
+				op->any_mapped = true; /* tables are never empty */
 			else
 				op->any_unmapped = true;
 			continue;
@@ -103,8 +102,7 @@ static void count_walk(const struct ept *e, struct ept_op *op, int level,
 
 /* ------------------------------------------------------------ pass 2 */
 
-static void apply_pt_map(struct ept *e, struct ept_op *op, uint64_t *t,
-			 unsigned lo, unsigned hi, uint64_t nv)
+static void apply_pt_map(struct ept *e, struct ept_op *op, uint64_t *t, unsigned lo, unsigned hi, uint64_t nv)
 {
 	uint64_t added = 0;
 	bool changed = false;
@@ -168,7 +166,7 @@ static void apply_leaf(struct ept *e, struct ept_op *op, int level, uint64_t *sl
 	else if (op->kind == OP_PROTECT)
 		nv = (v & ~LEAF_ATTRS) | op->bits;
 	if (v && is_leaf(level, v) && !((v ^ nv) & ~LEAF_AD))
-		return;                 /* same translation: keep A/D */
+		return; /* same translation: keep A/D */
 	if (v) {
 		ept_drop_entry(e, v, level);
 		op->changed = true;
@@ -228,8 +226,7 @@ static bool collapsible(const struct ept *e, const uint64_t *c, int cl, uint64_t
  * changes nothing the CPU could have cached; freeing a table that existed
  * before does (paging-structure caches, §29.4.3).
  */
-static void normalize_entry(struct ept *e, struct ept_op *op, int level,
-			    uint64_t *slot, uint64_t old)
+static void normalize_entry(struct ept *e, struct ept_op *op, int level, uint64_t *slot, uint64_t old)
 {
 	uint64_t *c = entry_table(e, *slot);
 	uint64_t nv = 0;
@@ -247,8 +244,7 @@ static void normalize_entry(struct ept *e, struct ept_op *op, int level,
 }
 
 // NOLINTNEXTLINE(misc-no-recursion): bounded by the 4 table levels
-static void apply_walk(struct ept *e, struct ept_op *op, int level, uint64_t *t,
-		       gpa_t s, gpa_t end)
+static void apply_walk(struct ept *e, struct ept_op *op, int level, uint64_t *t, gpa_t s, gpa_t end)
 {
 	uint64_t span = level_span(level);
 
@@ -293,8 +289,7 @@ static void set_flush(const struct ept *e, enum ept_flush *flush, bool changed)
 		*flush = e->caps.invept_single ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL;
 }
 
-int ept_run_op(struct ept *e, struct ept_op *op, uint64_t size, unsigned flags,
-	       enum ept_flush *flush)
+int ept_run_op(struct ept *e, struct ept_op *op, uint64_t size, unsigned flags, enum ept_flush *flush)
 {
 	gpa_t end = op->gpa + size;
 	int err;
@@ -310,7 +305,7 @@ int ept_run_op(struct ept *e, struct ept_op *op, uint64_t size, unsigned flags,
 	apply_walk(e, op, 4, tbl(e, e->root), op->gpa, end);
 #ifdef HV_HOST_TEST
 	if (op->pool)
-		__builtin_trap();   /* count_walk() over-counted */
+		__builtin_trap(); /* count_walk() over-counted */
 #endif
 	ept_pool_drain(e, op);
 	set_flush(e, flush, op->changed);

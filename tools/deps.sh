@@ -10,6 +10,7 @@ PKGS=(
   nasm               # entry stubs and guests
   libcmocka-dev      # host unit tests
   clang llvm libclang-rt-14-dev  # libFuzzer and sanitizer runtimes
+  cppcheck clang-tidy            # make lint (tools/lint.sh)
   python3            # boot-test driver and log checks
   bochs bochsbios vgabios  # VMX emulation for boot tests
   ovmf               # UEFI firmware

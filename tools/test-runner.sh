@@ -3,7 +3,8 @@
 #   tools/test-runner.sh host   host unit tests (plain and under ASan+UBSan) and shell tests
 #   tools/test-runner.sh all    the above, bounded fuzzing, and the boot tests in Bochs and QEMU
 # Every test reports TAP lines ("ok ..." / "not ok ..."); this script counts them.
-# Environment: HOST_TESTS, FUZZ_TARGETS (from make), FUZZ_SECONDS (default 20 per target),
+# Environment: HOST_TESTS, FUZZ_TARGETS (from make), LINT=1 (also tools/lint.sh),
+#              FUZZ_SECONDS (default 20 per target),
 #              BOOT_JOBS (default 2), BOOT_FILTER (a regex on boot-test names).
 set -u
 mode=${1:-all}
@@ -40,6 +41,9 @@ for s in tests/shell/*.sh; do
   run_tap "shell/$(basename "$s" .sh)" bash "$s"
 done
 
+if [ "${LINT:-0}" = 1 ]; then
+  run_tap "lint" tools/lint.sh
+fi
 if [ "$mode" = all ]; then
   for f in ${FUZZ_TARGETS:-}; do
     run_tap "fuzz/$f" tools/fuzz-bounded.sh "$B/fuzz/$f" "${FUZZ_SECONDS:-20}"

@@ -257,8 +257,13 @@ void log_guest_line(const char *s, size_t n)
 	copy(r->text, "[guest] ", 8);
 	/* The guest's bytes are data: nothing it sends may end the line, forge an "[hv] " line or
 	 * reach the terminal as a control sequence. */
-	for (size_t i = 0; i < n; i++)
-		r->text[8 + i] = (s[i] >= 0x20 && s[i] < 0x7f) ? s[i] : (char)'?';
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			c = '?';
+		r->text[8 + i] = c;
+	}
 	r->len = (uint16_t)(8 + n);
 	commit();
 }
