@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/fuzz/fuzz_exit_dispatch.c - bytes -> a sequence of VM exits fed to the hypervisor's own
- * vmx_exit_dispatch (vmm/vmx_exit.c, vmm/hypercall.c, vmm/log.c, ept/) over the fake VMCS and CPU
+ * vmx_exit_dispatch (vmm/exit/, vmm/vm/hypercall.c, arch/lib/log.c, ept/) over the fake VMCS and CPU
  * of tests/host/fake_vmcs.c. Every input starts from a fresh VM; an exit that ends the guest
  * longjmps back (fake hv_end) and ends the input; an input that did not end the guest is ended
  * with HC_DONE, so the end-of-guest lines are checked every time.
@@ -174,7 +174,7 @@ static void build_exit(const uint8_t *r, struct exit_in *e)
 	e->reason = reason;
 	e->len = r[2] < 240 ? r[2] % 16 : r[2];
 	e->addr = make_addr(flags >> 6, a1);
-	g[GPR_RSP] = 0;                                   /* vmm/vmx_entry.asm pushes 0 there */
+	g[GPR_RSP] = 0;                                   /* vmm/vmx/entry.asm pushes 0 there */
 
 	switch (reason & EXIT_REASON_BASIC_MASK) {
 	case EXIT_REASON_CPUID:

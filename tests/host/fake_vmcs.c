@@ -163,8 +163,8 @@ size_t fake_vmcs_writes_to(uint32_t enc)
 	return n;
 }
 
-/* VMXON, INVEPT... are inline assembly in arch/x86_64/vmx_insn.c: fakes here. (The failure
- * reporters come from arch/x86_64/vmx_report.c, linked as they are.) */
+/* VMXON, INVEPT... are inline assembly in vmm/vmx/insn.c: fakes here. (The failure
+ * reporters come from vmm/vmx/insn_report.c, linked as they are.) */
 enum vmx_result invept(uint64_t type, uint64_t eptp)
 {
 	fake_hw.invept_calls++;
@@ -266,14 +266,14 @@ void hv_fatal(enum hv_status s, const char *why)
 	hv_end(s);
 }
 
-/* vmm/vmcs.c */
+/* vmm/vm/vmcs_setup.c */
 void vmcs_dump_guest_state(void)
 {
 	fake_hw.vmcs_dumps++;
 	hv_log("guest-state: rip=0x%llx (host test: fake VMCS)", (unsigned long long)fake_vmcs_get(GUEST_RIP));
 }
 
-/* vmm/vmx_entry.asm: addresses only (HOST_RIP), never called on the host; fake_exit does what
+/* vmm/vmx/entry.asm: addresses only (HOST_RIP), never called on the host; fake_exit does what
  * the CPU and these entry points would do. */
 void vmx_exit_entry(void)
 {
@@ -314,7 +314,7 @@ bool fake_exit(struct guest_regs *regs)
 
 	fake_hw.exits++;
 	if (host_rip == (uint64_t)(uintptr_t)vmx_exit_reference) {
-		/* The reference path (vmm/vmx_entry.asm): a CPUID exit (the whole 32-bit reason) only
+		/* The reference path (vmm/vmx/entry.asm): a CPUID exit (the whole 32-bit reason) only
 		 * advances RIP; anything else puts vmx_exit_entry back and takes it. */
 		if ((uint32_t)fake_vmcs_get(VM_EXIT_REASON) == EXIT_REASON_CPUID) {
 			fake_hw.reference_exits++;
@@ -374,7 +374,7 @@ static void fill_caps(struct vmx_caps *c, uint64_t cap)
 	c->invept_all = c->invept && (cap & CAP_INVEPT_ALL);
 }
 
-/* The guest's EPT as vmm/guest_loader.c builds it, in the arena. */
+/* The guest's EPT as vmm/vm/loader.c builds it, in the arena. */
 static bool build_ept(struct fake_vm *fv)
 {
 	struct ept_caps ec;
@@ -438,13 +438,13 @@ static uint64_t clock_now(void)
 	return fake_hw.tsc;
 }
 
-/* The log as while a guest runs (vmm/vm.c: deferred from VMLAUNCH on), everything forgotten. */
+/* The log as while a guest runs (vmm/vm/run.c: deferred from VMLAUNCH on), everything forgotten. */
 static void init_log(void)
 {
 	log_reset();
 	log_add_sink(capture_sink);
 	log_set_serial(uart_room, uart_put);
-	log_test_clock = clock_now;   /* vmm/log.h: the TSC, in host tests a function */
+	log_test_clock = clock_now;   /* arch/lib/log.h: the TSC, in host tests a function */
 	log_set_deferred(true);
 	fake_log_reset();
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/fake_vmcs.h - the machine under the VM-exit dispatcher, faked for host tests and
- * the exit fuzzer, so that the hypervisor's own vmm/vmx_exit.c and vmm/hypercall.c run unchanged
- * as a Linux process (built with -DHV_HOST_TEST, see arch/x86_64/vmx_insn.h and cpu.h).
+ * the exit fuzzer, so that the hypervisor's own vmm/exit/ and vmm/vm/hypercall.c run unchanged
+ * as a Linux process (built with -DHV_HOST_TEST, see vmm/vmx/insn.h and cpu.h).
  *
  * - A current VMCS: field -> value. Every field reads 0 until set. A field the test marks absent
  *   fails VMREAD/VMWRITE with VMfailValid, VM-instruction error 12, like an unsupported component
@@ -12,11 +12,11 @@
  *   answers are deterministic; a test may replace it), CR4, XSETBV, port I/O, INVEPT. Each call
  *   is recorded.
  * - The symbols of objects that cannot run on the host: hv_end/hv_fatal (the real ones power
- *   off; these longjmp back to fake_exit), the VMX failure reporters of arch/x86_64/vmx_insn.c,
- *   vmcs_dump_guest_state, and the entry points of vmm/vmx_entry.asm (fake_exit emulates them).
+ *   off; these longjmp back to fake_exit), the VMX failure reporters of vmm/vmx/insn.c,
+ *   vmcs_dump_guest_state, and the entry points of vmm/vmx/entry.asm (fake_exit emulates them).
  * - A guest (struct fake_vm): memory from mmap, 2 MiB aligned, with an inaccessible page on each
  *   side, whose address is its GPA (the hypervisor uses GPA == HPA as a pointer); its EPT built in
- *   simulated physical memory (tests/host/ept_test_arena.c) the way vmm/guest_loader.c builds it.
+ *   simulated physical memory (tests/host/ept_test_arena.c) the way vmm/vm/loader.c builds it.
  * - Log capture: a log sink (registered by fake_vm_create) that keeps every line, with accessors.
  */
 #ifndef TESTS_HOST_FAKE_VMCS_H
@@ -100,7 +100,7 @@ void fake_hw_reset(void);
 
 /* One VM exit with the fake VMCS as it is now, taken where HOST_RIP points: vmx_exit_entry, i.e.
  * vmx_exit_dispatch(regs), or vmx_exit_reference (HC_BENCH_REFERENCE), emulated like
- * vmm/vmx_entry.asm does it. Returns false when the exit path went back to the guest, true when
+ * vmm/vmx/entry.asm does it. Returns false when the exit path went back to the guest, true when
  * it ended the run (hv_end or hv_fatal), with the status in fake_end_status. Log lines of a
  * resumed exit wait in the ring (the next exit pumps them out; log_pump() does it now). */
 bool fake_exit(struct guest_regs *regs);

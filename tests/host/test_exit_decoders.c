@@ -4,9 +4,9 @@
  * against io_and_cr_qualifications.tsv (tests/reference/vmx, read at run
  * time through tests/host/ref_tsv.c):
  *
- *   vmm/exit_qual_io.h       io_qual_decode       (IO_INSTRUCTION rows)
- *   vmm/exit_qual_cr.h       cr_qual_decode       (CR_ACCESS rows)
- *   vmm/interruption_info.h  intr_info_decode/encode, intr_type_name (INTERRUPTION_INFO rows)
+ *   vmm/decode/exit_qual_io.h       io_qual_decode       (IO_INSTRUCTION rows)
+ *   vmm/decode/exit_qual_cr.h       cr_qual_decode       (CR_ACCESS rows)
+ *   vmm/decode/interruption_info.h  intr_info_decode/encode, intr_type_name (INTERRUPTION_INFO rows)
  *
  * Qualifications are built from the bit positions in the table, not from the
  * code's own shifts, so a decoder reading the wrong bits fails here.

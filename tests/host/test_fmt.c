@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/host/test_fmt.c - hv_snprintf (vmm/fmt.c): every conversion, width,
+ * tests/host/test_fmt.c - hv_snprintf (arch/lib/fmt.c): every conversion, width,
  * zero padding, left alignment, length modifiers at their extremes, %.*s,
  * NULL strings, truncation at every buffer size.  Where the C standard
  * defines the result, the output is also compared with the host libc's.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/host/test_guest_image.c - guest_image_check (vmm/guest_image.c) on
+ * tests/host/test_guest_image.c - guest_image_check (vmm/vm/image.c) on
  * images built here, one table row per way a file can be wrong: the exact
  * error, its guest_image_err_name and the exact one-line reason.  Then the
  * real default guest, build/guest/default.bin (from guest/default.asm, built

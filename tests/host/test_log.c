@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * tests/host/test_log.c - the log ring (vmm/log.c) against a fake 16550: synchronous lines go
+ * tests/host/test_log.c - the log ring (arch/lib/log.c) against a fake 16550: synchronous lines go
  * out at once; deferred lines wait, leave only as far as the transmit FIFO has room, and never
  * make the caller wait; the per-tag rate limit prints a burst, counts the rest and reports the
  * count; a full ring drops lines and says how many; deferred records are formatted only when
