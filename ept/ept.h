@@ -11,18 +11,14 @@
  * tables is always the minimum the current mapping needs.  Every error leaves
  * the tables exactly as they were.  See docs/ept.md.
  */
-#ifndef HV_EPT_H
-#define HV_EPT_H
+#ifndef EPT_EPT_H
+#define EPT_EPT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef HV_GPA_T_DEFINED
-#define HV_GPA_T_DEFINED
-typedef uint64_t gpa_t;   /* guest-physical address */
-typedef uint64_t hpa_t;   /* host-physical address */
-#endif
+#include "arch/lib/types.h"
 
 struct ept_allocator {
 	void *ctx;
@@ -152,4 +148,4 @@ int ept_debug_set_raw_leaf(struct ept *e, gpa_t gpa, uint64_t entry);
 /* Read the raw leaf entry for gpa (0 when unmapped); for tests and dumps. */
 uint64_t ept_debug_get_raw_leaf(const struct ept *e, gpa_t gpa, int *level);
 
-#endif /* HV_EPT_H */
+#endif /* EPT_EPT_H */

@@ -9,8 +9,8 @@
  * tests/host/test_ept_ref.c checks each of them against
  * shared/reference/vmx/{ept_entry_format,vmx_msrs}.tsv at run time.
  */
-#ifndef HV_EPT_BITS_H
-#define HV_EPT_BITS_H
+#ifndef EPT_EPT_BITS_H
+#define EPT_EPT_BITS_H
 
 #include <stdint.h>
 
@@ -90,4 +90,4 @@
 #define INVEPT_TYPE_SINGLE_CONTEXT 1u
 #define INVEPT_TYPE_ALL_CONTEXT    2u
 
-#endif /* HV_EPT_BITS_H */
+#endif /* EPT_EPT_BITS_H */

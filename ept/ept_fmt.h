@@ -4,8 +4,8 @@
  * (internal; no libc).  Writes never pass buf[len-1]; the result is always
  * NUL-terminated when len > 0, and the returned length is what was kept.
  */
-#ifndef HV_EPT_FMT_H
-#define HV_EPT_FMT_H
+#ifndef EPT_EPT_FMT_H
+#define EPT_EPT_FMT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -69,4 +69,4 @@ static inline void ept_fmt_udec(struct ept_fmt *f, uint64_t v)
 		ept_fmt_char(f, tmp[--n]);
 }
 
-#endif /* HV_EPT_FMT_H */
+#endif /* EPT_EPT_FMT_H */

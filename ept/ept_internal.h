@@ -27,8 +27,8 @@
  * ept_range.c (map/unmap/protect: argument checks), ept_lookup.c
  * (translate, leaf iteration, stats, debug access to a leaf).
  */
-#ifndef HV_EPT_INTERNAL_H
-#define HV_EPT_INTERNAL_H
+#ifndef EPT_EPT_INTERNAL_H
+#define EPT_EPT_INTERNAL_H
 
 #include "ept/ept.h"
 #include "ept/ept_bits.h"
@@ -144,4 +144,4 @@ hpa_t ept_pool_take(struct ept *e, struct ept_op *op);
 int ept_run_op(struct ept *e, struct ept_op *op, uint64_t size, unsigned flags,
 	       enum ept_flush *flush);
 
-#endif /* HV_EPT_INTERNAL_H */
+#endif /* EPT_EPT_INTERNAL_H */

@@ -6,8 +6,8 @@
  * guest-physical address (VMCS 0x2400); this walks our tables for that
  * address and names the first entry that breaks a rule, and why.
  */
-#ifndef HV_EPT_MISCONFIG_H
-#define HV_EPT_MISCONFIG_H
+#ifndef EPT_EPT_MISCONFIG_H
+#define EPT_EPT_MISCONFIG_H
 
 #include "ept/ept.h"
 
@@ -46,4 +46,4 @@ int ept_misconfig_diagnose(const struct ept *e, gpa_t gpa, struct ept_misconfig 
  */
 size_t ept_misconfig_format(const struct ept_misconfig *m, char *buf, size_t len);
 
-#endif /* HV_EPT_MISCONFIG_H */
+#endif /* EPT_EPT_MISCONFIG_H */

@@ -4,18 +4,14 @@
  * 48), Intel SDM Vol. 3C §28.2.1, Table 28-7 "Exit Qualification for EPT
  * Violations".  The same layout is written to the #VE information area.
  */
-#ifndef HV_EPT_VIOLATION_H
-#define HV_EPT_VIOLATION_H
+#ifndef EPT_EPT_VIOLATION_H
+#define EPT_EPT_VIOLATION_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#ifndef HV_GPA_T_DEFINED
-#define HV_GPA_T_DEFINED
-typedef uint64_t gpa_t;
-typedef uint64_t hpa_t;
-#endif
+#include "arch/lib/types.h"
 
 /* Table 28-7, bit by bit. */
 #define EPT_VIOL_ACC_READ              (1ull << 0)   /* data read */
@@ -85,4 +81,4 @@ void ept_violation_decode(uint64_t qual, const struct ept_violation_ctx *ctx,
 size_t ept_violation_format(const struct ept_violation *v, gpa_t gpa, uint64_t gla,
 			    char *buf, size_t len);
 
-#endif /* HV_EPT_VIOLATION_H */
+#endif /* EPT_EPT_VIOLATION_H */

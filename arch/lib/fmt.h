@@ -1,8 +1,8 @@
 /* Freestanding formatted output: a small vsnprintf for the log (no floating point).
  * Conversions: %s %c %d %i %u %x %X %p %%; flags '0' '-'; width (number or *); precision for %s;
  * length modifiers l, ll, z. Always NUL-terminates when size > 0; returns the length it wanted. */
-#ifndef VMM_FMT_H
-#define VMM_FMT_H
+#ifndef ARCH_LIB_FMT_H
+#define ARCH_LIB_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

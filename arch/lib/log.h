@@ -9,8 +9,8 @@
  * carry a tag and are rate-limited per tag (LOG_RATELIMIT_BURST lines per
  * LOG_RATELIMIT_INTERVAL TSC ticks; the rest are counted and the count printed). Lines that find
  * the ring full are counted and the count printed. */
-#ifndef VMM_LOG_H
-#define VMM_LOG_H
+#ifndef ARCH_LIB_LOG_H
+#define ARCH_LIB_LOG_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -1,7 +1,7 @@
 /* The hypervisor's page pool: 4 KiB pages carved from one region the loader allocated from UEFI.
  * Host page tables, the VMXON region, VMCS, bitmaps and EPT tables all come from here. */
-#ifndef VMM_PAGE_POOL_H
-#define VMM_PAGE_POOL_H
+#ifndef ARCH_LIB_PAGE_POOL_H
+#define ARCH_LIB_PAGE_POOL_H
 
 #include <stdint.h>
 

@@ -20,6 +20,8 @@
 #define RFLAGS_RESERVED1 (1ull << 1)   /* always 1 */
 #define RFLAGS_IF (1ull << 9)          /* interrupt enable */
 
+#define DR7_RESET 0x400ull             /* DR7 after reset: bit 10 reads as 1 (SDM Vol. 3A §18.2.4 "Debug Control Register (DR7)") */
+
 #define XCR0_X87 (1ull << 0)   /* x87 state: always 1 */
 #define XCR0_SSE (1ull << 1)   /* SSE state */
 #define XCR0_AVX (1ull << 2)   /* AVX state: needs SSE */

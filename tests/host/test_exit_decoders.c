@@ -20,12 +20,12 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/lib/array.h"
 #include "tests/host/ref_tsv.h"
 #include "vmm/decode/exit_qual_cr.h"
 #include "vmm/decode/exit_qual_io.h"
 #include "vmm/decode/interruption_info.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct ref_tsv *qual_table;
 

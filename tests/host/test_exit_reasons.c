@@ -24,13 +24,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/lib/array.h"
 #include "tests/host/ref_tsv.h"
 #include "vmm/decode/exit_reasons.h"
 #include "vmm/vm/abi.h"
 #include "vmm/vmx/entry.h"
 #include "vmm/vmx/vmcs_fields.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct ref_tsv *table(const char *name)
 {

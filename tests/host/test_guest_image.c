@@ -15,9 +15,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/lib/array.h"
 #include "vmm/vm/image.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define HDR       32u      /* the header, guest/abi.inc GUEST_HEADER */
 #define IMG       64u      /* header + 32 bytes of code */

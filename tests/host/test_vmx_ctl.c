@@ -18,9 +18,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/lib/array.h"
 #include "vmm/vmx/controls.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define CAP(allowed1, must1) (((uint64_t)(allowed1) << 32) | (uint32_t)(must1))
 #define WANT(a) (&(const struct vmx_ctl_wants){ a, ARRAY_SIZE(a) })
 #define HV_WANT(w) (&(w))     /* the tables vmm/vm/vmcs_setup.c really uses */

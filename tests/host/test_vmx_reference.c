@@ -21,13 +21,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/lib/array.h"
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/msr.h"
 #include "vmm/vmx/insn.h"
 #include "tests/host/ref_tsv.h"
 #include "vmm/vmx/controls.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ------------------------------------------------------------------ our constants */
 

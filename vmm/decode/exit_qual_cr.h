@@ -1,6 +1,6 @@
 /* Exit qualification for control-register accesses (SDM Vol. 3C §28.2.1, Table 28-3). */
-#ifndef VMM_EXIT_QUAL_CR_H
-#define VMM_EXIT_QUAL_CR_H
+#ifndef VMM_DECODE_EXIT_QUAL_CR_H
+#define VMM_DECODE_EXIT_QUAL_CR_H
 
 #include <stdint.h>
 

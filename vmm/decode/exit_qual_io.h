@@ -1,6 +1,6 @@
 /* Exit qualification for I/O instructions (SDM Vol. 3C §28.2.1, Table 28-5). */
-#ifndef VMM_EXIT_QUAL_IO_H
-#define VMM_EXIT_QUAL_IO_H
+#ifndef VMM_DECODE_EXIT_QUAL_IO_H
+#define VMM_DECODE_EXIT_QUAL_IO_H
 
 #include <stdbool.h>
 #include <stdint.h>

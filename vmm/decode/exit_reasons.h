@@ -1,6 +1,6 @@
 /* Basic exit reasons (SDM Vol. 3D Appendix C, Table C-1 "Basic Exit Reasons"). */
-#ifndef VMM_EXIT_REASONS_H
-#define VMM_EXIT_REASONS_H
+#ifndef VMM_DECODE_EXIT_REASONS_H
+#define VMM_DECODE_EXIT_REASONS_H
 
 #include <stdint.h>
 
@@ -29,7 +29,15 @@ enum exit_reason {
 
 #define EXIT_REASON_COUNT 86                  /* 0..85 */
 #define EXIT_REASON_BASIC_MASK 0xffffu         /* bits 15:0 of the exit-reason field */
-#define EXIT_REASON_ENTRY_FAILURE (1u << 31)   /* VM-entry failure (§28.8) */
+#define EXIT_REASON_ENTRY_FAILURE (1u << 31)   /* VM-entry failure (§27.8) */
+
+/* Exit qualification of a VM-entry failure due to invalid guest state (SDM Vol. 3C §27.8
+ * "VM-Entry Failures During or After Loading Guest State"); 0 = any other guest-state check. */
+enum entry_failure_qual {
+	ENTRY_FAIL_QUAL_PDPTE = 2,         /* loading the PDPTEs failed */
+	ENTRY_FAIL_QUAL_NMI_BLOCKED = 3,   /* NMI injection blocked by STI */
+	ENTRY_FAIL_QUAL_VMCS_LINK = 4,     /* invalid VMCS link pointer */
+};
 
 /* "EPT_VIOLATION" (reference-table spelling) and "EPT violation" (SDM wording);
  * "RESERVED_n" / "(reserved/unused)" for undefined numbers, "UNKNOWN" beyond the table. */

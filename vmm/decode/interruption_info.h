@@ -1,8 +1,8 @@
 /* Interruption-information format shared by the VM-exit interruption information, IDT-vectoring
  * information and VM-entry interruption information fields (SDM Vol. 3C §25.8.3, §25.9.2,
  * Tables 25-17 and 25-19). */
-#ifndef VMM_INTERRUPTION_INFO_H
-#define VMM_INTERRUPTION_INFO_H
+#ifndef VMM_DECODE_INTERRUPTION_INFO_H
+#define VMM_DECODE_INTERRUPTION_INFO_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -16,11 +16,11 @@ static const char *entry_failure_qual_name(uint32_t basic, uint64_t q)
 	if (basic != EXIT_REASON_INVALID_GUEST_STATE)
 		return "none";
 	switch (q) {
-	case 2:
+	case ENTRY_FAIL_QUAL_PDPTE:
 		return "PDPTE loading";
-	case 3:
+	case ENTRY_FAIL_QUAL_NMI_BLOCKED:
 		return "NMI injection blocked by STI";
-	case 4:
+	case ENTRY_FAIL_QUAL_VMCS_LINK:
 		return "invalid VMCS link pointer";
 	default:
 		return "a guest-state check: see the dump";

@@ -23,7 +23,7 @@ enum hypercall {
 	                              prints them as one [guest] line */
 };
 
-enum { HC_PERM_R = 1, HC_PERM_W = 2, HC_PERM_X = 4 };
+enum { HC_PERM_R = 1, HC_PERM_W = 2, HC_PERM_X = 4, HC_PERM_ALL = 7 };
 enum { HC_FAULT_REGRANT = 0, HC_FAULT_KEEP = 1, HC_FAULT_RESUME = 2 };
 
 #define HC_PRINT_MAX 200

@@ -41,9 +41,9 @@ int64_t protect_page(struct vm *vm, gpa_t gpa, uint64_t perm, uint64_t on_fault)
 		return HC_E_ALIGN;
 	if (!guest_gpa_in_region(vm, gpa, PAGE_SIZE))
 		return HC_E_RANGE;
-	if ((perm & ~7ull) || ((perm & HC_PERM_W) && !(perm & HC_PERM_R)) || on_fault > HC_FAULT_RESUME)
+	if ((perm & ~(uint64_t)HC_PERM_ALL) || ((perm & HC_PERM_W) && !(perm & HC_PERM_R)) || on_fault > HC_FAULT_RESUME)
 		return HC_E_INVAL;
-	if ((perm & 7) == HC_PERM_X && !vm->caps->ept_exec_only)
+	if ((perm & HC_PERM_ALL) == HC_PERM_X && !vm->caps->ept_exec_only)
 		return HC_E_INVAL;
 	if (on_fault == HC_FAULT_RESUME && !vm->resume_rip)
 		return HC_E_NORESUME;

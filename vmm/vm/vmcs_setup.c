@@ -142,12 +142,12 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(GUEST_CR0, (GUEST_CR0_AT_ENTRY | c->cr0_fixed0) & c->cr0_fixed1);
 	vmwrite(GUEST_CR3, b + GUEST_PML4_OFFSET);
 	vmwrite(GUEST_CR4, (GUEST_CR4_AT_ENTRY | c->cr4_fixed0) & c->cr4_fixed1);
-	vmwrite(GUEST_DR7, 0x400);               /* architectural reset value */
+	vmwrite(GUEST_DR7, DR7_RESET);
 	vmwrite(GUEST_IA32_DEBUGCTL, 0);
 	vmwrite(GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
 	vmwrite(GUEST_RSP, b + vm->mem_size);
 	vmwrite(GUEST_RIP, vm->entry_gpa);
-	vmwrite(GUEST_RFLAGS, 0x2);              /* bit 1 is reserved-1; IF = 0 */
+	vmwrite(GUEST_RFLAGS, RFLAGS_RESERVED1);   /* IF = 0 */
 	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, GUEST_SEL_CODE64, 0,
 		      SEG_LIMIT_4G_BYTES, GUEST_AR_CODE64);
 	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, GUEST_SEL_DATA, 0,
@@ -174,7 +174,7 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(GUEST_ACTIVITY_STATE, 0);        /* active */
 	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
 	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmwrite(VMCS_LINK_POINTER, ~0ull);       /* no shadow VMCS (§27.3.1.5) */
+	vmwrite(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
 }
 
 /* The guest's time budget in VMX-preemption timer counts: the timer counts down once every 2^X

@@ -2,8 +2,8 @@
  * VMsucceed (CF=0, ZF=0), VMfailInvalid (CF=1: no current VMCS), VMfailValid (ZF=1: the
  * VM-instruction error field says why). Failures are logged with the error's number and name
  * by a cold out-of-line path, so the inline fast path stays a few instructions. */
-#ifndef ARCH_X86_64_VMX_INSN_H
-#define ARCH_X86_64_VMX_INSN_H
+#ifndef VMM_VMX_INSN_H
+#define VMM_VMX_INSN_H
 
 #include <stdbool.h>
 #include <stddef.h>

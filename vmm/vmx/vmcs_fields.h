@@ -1,8 +1,8 @@
 /* VMCS field encodings used by the hypervisor (SDM Vol. 3D Appendix B "Field Encoding in VMCS").
  * Names follow the reference table ../shared/reference/vmx/vmcs_fields.tsv (Linux spelling), so a
  * host test can check every value against it. */
-#ifndef VMM_VMCS_FIELDS_H
-#define VMM_VMCS_FIELDS_H
+#ifndef VMM_VMX_VMCS_FIELDS_H
+#define VMM_VMX_VMCS_FIELDS_H
 
 /* 16-bit fields */
 #define VIRTUAL_PROCESSOR_ID           0x0000
@@ -30,6 +30,7 @@
 #define EPT_POINTER                    0x201A
 #define GUEST_PHYSICAL_ADDRESS         0x2400
 #define VMCS_LINK_POINTER              0x2800
+#define VMCS_LINK_POINTER_NONE         (~0ull)   /* no shadow VMCS: all ones (SDM Vol. 3C §27.3.1.5 "Checks on Guest Non-Register State") */
 #define GUEST_IA32_DEBUGCTL            0x2802
 #define GUEST_IA32_PAT                 0x2804
 #define GUEST_IA32_EFER                0x2806
