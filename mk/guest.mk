@@ -1,14 +1,15 @@
 # Guests: flat binaries built from guest/*.asm, embedded in BOOTX64.EFI by a generated
 # build/guest/builtin.asm (incbin of each, plus the name table vmm/vm/loader.c searches).
 # A new built-in guest: add guest/NAME.asm and NAME here; HV.CFG guest=NAME selects it.
-GUEST_NAMES := default bench triple spin halt outside eptflood serialflood badcall
+GUEST_NAMES := default bench triple spin halt outside eptflood serialflood badcall realhw
 GUEST_BINS  := $(foreach g,$(GUEST_NAMES),$(B)/guest/$(g).bin)
 HV_ASM      += $(B)/guest/builtin.asm
 ALL_EXTRA   += $(GUEST_BINS)
 
-$(B)/guest/%.bin: guest/%.asm guest/abi.inc
+# -MD: a guest's %include files are tracked like C headers.
+$(B)/guest/%.bin: guest/%.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f bin -Werror -I. -o $@ $<
+	$(call say,AS,$@)$(NASM) -f bin -Werror -I. -MD $(@:.bin=.d) -MP -o $@ $<
 
 # Regenerated when the list changes (the stamp holds the names).
 $(B)/guest/names.stamp: FORCE
