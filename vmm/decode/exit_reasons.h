@@ -1,4 +1,4 @@
-/* Basic exit reasons (SDM Vol. 3D Appendix C, Table C-1 "Basic Exit Reasons"). */
+/* Basic exit reasons (SDM Vol. 3D Appendix C "VMX Basic Exit Reasons", Table C-1 "Basic Exit Reasons"). */
 #ifndef VMM_EXIT_REASONS_H
 #define VMM_EXIT_REASONS_H
 
@@ -29,7 +29,8 @@ enum exit_reason {
 
 #define EXIT_REASON_COUNT 86                  /* 0..85 */
 #define EXIT_REASON_BASIC_MASK 0xffffu         /* bits 15:0 of the exit-reason field */
-#define EXIT_REASON_ENTRY_FAILURE (1u << 31)   /* VM-entry failure (§28.8) */
+#define EXIT_REASON_ENTRY_FAILURE (1u << 31)   /* VM-entry failure (SDM Vol. 3C §27.8 "VM-Entry Failures
+						* During or After Loading Guest State") */
 
 /* "EPT_VIOLATION" (reference-table spelling) and "EPT violation" (SDM wording);
  * "RESERVED_n" / "(reserved/unused)" for undefined numbers, "UNKNOWN" beyond the table. */
