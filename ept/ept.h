@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ept/ept.h - Extended Page Table library (Intel SDM Vol. 3C §29.3
+ * ept/ept.h - Extended Page Table library (SDM Vol. 3C §29.3
  * "The Extended Page Table Mechanism (EPT)").
  *
  * Freestanding: no libc, no allocation of its own.  The caller hands in an
@@ -44,7 +44,7 @@ void ept_caps_from_msr(uint64_t ia32_vmx_ept_vpid_cap, unsigned maxphyaddr,
 enum { EPT_READ = 1, EPT_WRITE = 2, EPT_EXEC = 4, EPT_USER_EXEC = 8 };
 #define EPT_PERM_ALL (EPT_READ | EPT_WRITE | EPT_EXEC | EPT_USER_EXEC)
 
-/* EPT memory types, SDM values (§29.3.7). */
+/* EPT memory types, with the SDM's values (SDM Vol. 3C §29.3.7 "EPT and Memory Typing"). */
 enum ept_memtype { EPT_MT_UC = 0, EPT_MT_WC = 1, EPT_MT_WT = 4, EPT_MT_WP = 5, EPT_MT_WB = 6 };
 
 struct ept_attr {

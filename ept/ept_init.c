@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * ept/ept_init.c - EPT page-table library (Intel SDM Vol. 3C §29.3): init and
- * destroy, the EPTP, caps from IA32_VMX_EPT_VPID_CAP, error strings.
+ * ept/ept_init.c - EPT page-table library (SDM Vol. 3C §29.3 "The Extended
+ * Page Table Mechanism (EPT)"): init and destroy, the EPTP, caps from
+ * IA32_VMX_EPT_VPID_CAP, error strings.
  * The design (levels, canonical form, two passes) is in ept/ept_internal.h.
  */
 #include "ept/ept_internal.h"
@@ -86,7 +87,7 @@ void ept_destroy(struct ept *e)
 	e->root = 0;
 }
 
-/* EPTP format: §25.6.11, Table 25-9. */
+/* EPTP format: SDM Vol. 3C §25.6.11 "Extended-Page-Table Pointer (EPTP)", Table 25-9. */
 uint64_t ept_eptp(const struct ept *e)
 {
 	uint64_t eptp = EPTP_MEMTYPE_WB | EPTP_WALK_LENGTH_4;

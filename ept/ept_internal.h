@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ept/ept_internal.h - what the files of the EPT page-table library share
- * (Intel SDM Vol. 3C §29.3).  Included only by ept/ept*.c; the API is
- * ept/ept.h.
+ * (SDM Vol. 3C §29.3 "The Extended Page Table Mechanism (EPT)").  Included
+ * only by ept/ept*.c; the API is ept/ept.h.
  *
  * Levels are numbered like the SDM's walk: 4 = PML4, 3 = PDPT, 2 = PD,
  * 1 = PT.  An entry at level L spans 4 KiB << 9 * (L - 1).
@@ -74,13 +74,15 @@ static inline uint64_t *entry_table(const struct ept *e, uint64_t v)
 	return tbl(e, v & EPT_PTE_ADDR_MASK);
 }
 
-/* Bit 7 makes a PDPTE/PDE a leaf (Tables 29-2, 29-4); a PTE always is one. */
+/* Bit 7 makes a PDPTE/PDE a leaf (SDM Vol. 3C §29.3.2 "EPT Translation Mechanism",
+ * Tables 29-2, 29-4); a PTE always is one. */
 static inline bool is_leaf(int level, uint64_t v)
 {
 	return level == 1 || (level <= 3 && (v & EPT_PTE_LARGE));
 }
 
-/* 2M pages need EPT_VPID_CAP bit 16, 1G pages bit 17 (Appendix A.10). */
+/* 2M pages need EPT_VPID_CAP bit 16, 1G pages bit 17 (SDM Vol. 3D Appendix A.10 "VPID and EPT
+ * Capabilities"). */
 static inline bool leaf_allowed(const struct ept *e, int level)
 {
 	if (level == 1)

@@ -125,7 +125,7 @@ int ept_debug_set_raw_leaf(struct ept *e, gpa_t gpa, uint64_t entry)
 	slot = walk_slot(e, gpa, &level);
 	if (!*slot)
 		return EPT_E_NOT_MAPPED;
-	/* Must stay a present leaf of the same size (§29.3.2: bit 7). */
+	/* Must stay a present leaf of the same size (SDM Vol. 3C §29.3.2 "EPT Translation Mechanism": bit 7). */
 	if (!(entry & (EPT_PTE_RWX | EPT_PTE_USER_EXEC)))
 		return EPT_E_INVAL;
 	if (level > 1 && !(entry & EPT_PTE_LARGE))

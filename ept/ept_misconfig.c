@@ -2,7 +2,7 @@
 /*
  * ept/ept_misconfig.c - find the entry behind an EPT misconfiguration
  * (exit reason 49).  Rules: SDM Vol. 3C §29.3.3.1 "EPT Misconfigurations",
- * entry formats Tables 29-1..29-6.
+ * entry formats §29.3.2 "EPT Translation Mechanism", Tables 29-1..29-6.
  */
 #include "ept/ept_misconfig.h"
 #include "ept/ept_bits.h"

@@ -26,9 +26,10 @@ static int check_range(uint64_t addr, uint64_t size, unsigned bits)
 }
 
 /*
- * Permission rules (§29.3.3.1): write without read is a misconfiguration;
- * so is "execute-only" (R=0 with X, or with user-X under MBEC) unless
- * EPT_VPID_CAP bit 0 is set.  Bit 10 only means something with MBEC.
+ * Permission rules (SDM Vol. 3C §29.3.3.1 "EPT Misconfigurations"): write
+ * without read is a misconfiguration; so is "execute-only" (R=0 with X, or
+ * with user-X under MBEC) unless EPT_VPID_CAP bit 0 is set.  Bit 10 only
+ * means something with MBEC.
  */
 static int check_attr(const struct ept *e, struct ept_attr a, uint64_t *bits)
 {

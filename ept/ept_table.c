@@ -15,7 +15,8 @@ void ept_zero_table(uint64_t *t)
 
 /*
  * Non-leaf entries allow everything; the leaf decides.  With MBEC the
- * user-execute bit 10 is ANDed along the walk too (§29.3.3.2), so set it.
+ * user-execute bit 10 is ANDed along the walk too (SDM Vol. 3C §29.3.3.2
+ * "EPT Violations"), so set it.
  */
 uint64_t ept_table_entry(const struct ept *e, hpa_t child)
 {

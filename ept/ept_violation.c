@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * ept/ept_violation.c - decode and format the EPT-violation exit
- * qualification (SDM Vol. 3C §28.2.1, Table 28-7).
+ * qualification (SDM Vol. 3C §28.2.1 "Basic VM-Exit Information",
+ * Table 28-7).
  */
 #include "ept/ept_violation.h"
 #include "ept/ept_fmt.h"

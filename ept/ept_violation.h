@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ept/ept_violation.h - exit qualification for EPT violations (exit reason
- * 48), Intel SDM Vol. 3C §28.2.1, Table 28-7 "Exit Qualification for EPT
- * Violations".  The same layout is written to the #VE information area.
+ * 48), SDM Vol. 3C §28.2.1 "Basic VM-Exit Information", Table 28-7 "Exit
+ * Qualification for EPT Violations".  The same layout is written to the #VE
+ * information area.
  */
 #ifndef EPT_EPT_VIOLATION_H
 #define EPT_EPT_VIOLATION_H
@@ -13,7 +14,7 @@
 
 #include "arch/lib/types.h"
 
-/* Table 28-7, bit by bit. */
+/* SDM Vol. 3C §28.2.1 "Basic VM-Exit Information", Table 28-7, bit by bit. */
 #define EPT_VIOL_ACC_READ              (1ull << 0)   /* data read */
 #define EPT_VIOL_ACC_WRITE             (1ull << 1)   /* data write */
 #define EPT_VIOL_ACC_INSTR             (1ull << 2)   /* instruction fetch */
@@ -37,7 +38,8 @@ struct ept_violation_ctx {
 	bool mode_based_exec;   /* secondary control bit 22: bit 6 defined */
 	bool advanced_info;     /* EPT_VPID_CAP bit 22: bits 9-11 defined */
 	bool sss;               /* EPTP bit 7 set: bit 14 defined */
-	bool nmi_bit_defined;   /* bit 12 defined (see §28.2.1) */
+	bool nmi_bit_defined;   /* bit 12 defined (see SDM Vol. 3C §28.2.3 "Information About NMI
+				 * Unblocking Due to IRET") */
 };
 
 struct ept_violation {

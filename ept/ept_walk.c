@@ -224,7 +224,8 @@ static bool collapsible(const struct ept *e, const uint64_t *c, int cl, uint64_t
  * child if it became empty, or replace it by one large page.  old is the
  * entry before the operation: restoring exactly a leaf we split ourselves
  * changes nothing the CPU could have cached; freeing a table that existed
- * before does (paging-structure caches, §29.4.3).
+ * before does (paging-structure caches, SDM Vol. 3C §29.4.3 "Invalidating
+ * Cached Translation Information").
  */
 static void normalize_entry(struct ept *e, struct ept_op *op, int level, uint64_t *slot, uint64_t old)
 {

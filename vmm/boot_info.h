@@ -24,7 +24,8 @@ struct hv_config {
 /* test_flags bits: deliberate faults, so the tests can show how each failure is reported. */
 #define HV_TEST_BAD_GUEST_RFLAGS 1u    /* VMLAUNCH with RFLAGS bit 1 (reserved, must be 1) clear */
 #define HV_TEST_BAD_LINK_POINTER 2u    /* VMLAUNCH with an invalid VMCS link pointer */
-#define HV_TEST_BAD_CONTROL      4u    /* VMLAUNCH with CR3-target count 5 (at most 4, §26.2.1.1) */
+#define HV_TEST_BAD_CONTROL      4u    /* VMLAUNCH with CR3-target count 5 (at most 4, SDM Vol. 3C
+					* §27.2.1.1 "VM-Execution Control Fields") */
 #define HV_TEST_LEAK_HV_ADDRESSES 8u   /* the guest gets R8 = image base, R9 = page pool at launch */
 
 struct boot_info {

@@ -79,7 +79,7 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/* XSETBV: XCR[index] = v (§13.3). */
+/* XSETBV: XCR[index] = v (SDM Vol. 1 §13.3 "Enabling the XSAVE Feature Set and XSAVE-Enabled Features"). */
 #ifndef HV_HOST_TEST   /* host tests: declared above */
 static inline void xsetbv(uint32_t index, uint64_t v)
 {

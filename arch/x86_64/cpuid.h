@@ -1,5 +1,6 @@
-/* CPUID leaves and feature bits the hypervisor reads or changes (SDM Vol. 2A, "CPUID",
- * Tables 3-8 "Information Returned by CPUID Instruction" and 3-10 "Feature Information"). */
+/* CPUID leaves and feature bits the hypervisor reads or changes (SDM Vol. 2A §3.3 "Instructions
+ * (A-L)", "CPUID—CPU Identification", Tables 3-8 "Information Returned by CPUID Instruction" and
+ * 3-10 "Feature Information Returned in the ECX Register"). */
 #ifndef ARCH_X86_64_CPUID_H
 #define ARCH_X86_64_CPUID_H
 

@@ -1,5 +1,5 @@
 /* Control-register, RFLAGS and XCR0 bits the hypervisor uses (SDM Vol. 3A §2.5 "Control
- * Registers", §2.3 "System Flags and Fields in the EFLAGS Register"; Vol. 1 §13.3 "Enabling
+ * Registers", §2.3 "System Flags and Fields in the EFLAGS Register"; SDM Vol. 1 §13.3 "Enabling
  * the XSAVE Feature Set and XSAVE-Enabled Features"). */
 #ifndef ARCH_X86_64_CR_H
 #define ARCH_X86_64_CR_H

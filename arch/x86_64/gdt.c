@@ -1,4 +1,5 @@
-/* GDT: null, 64-bit code, data, and a 16-byte TSS descriptor (SDM Vol. 3A §3.4.5, §8.2.3). */
+/* GDT: null, 64-bit code, data, and a 16-byte TSS descriptor (SDM Vol. 3A §3.4.5 "Segment Descriptors",
+ * §8.2.3 "TSS Descriptor in 64-bit mode"). */
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/segment.h"

@@ -1,5 +1,5 @@
 /* The hypervisor's own GDT (flat 64-bit code and data) and TSS. VM entry needs a non-zero TR
- * for the host (SDM Vol. 3C §28.2.3 "Checks on Host Segment and Descriptor-Table Registers"). */
+ * for the host (SDM Vol. 3C §27.2.3 "Checks on Host Segment and Descriptor-Table Registers"). */
 #ifndef ARCH_X86_64_GDT_H
 #define ARCH_X86_64_GDT_H
 

@@ -1,4 +1,5 @@
-/* IDT with 32 exception gates (SDM Vol. 3A §6.14.1, Figure 6-8 "64-Bit IDT Gate Descriptors"). */
+/* IDT with 32 exception gates (SDM Vol. 3A §6.14.1 "64-Bit Mode IDT", Figure 6-8 "64-Bit IDT Gate
+ * Descriptors"). */
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/gdt.h"

@@ -7,7 +7,8 @@ section .text
 extern exception_dispatch
 global isr_stubs
 
-; Vectors whose exceptions push an error code (SDM Vol. 3A Table 6-1).
+; Vectors whose exceptions push an error code (SDM Vol. 3A §6.3.1 "External Interrupts",
+; Table 6-1 "Protected-Mode Exceptions and Interrupts").
 %define HAS_ERROR(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
 
 align 16

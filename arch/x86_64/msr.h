@@ -1,4 +1,5 @@
-/* Model-specific register numbers used by the hypervisor (SDM Vol. 4, Table 2-2; Vol. 3D Appendix A). */
+/* Model-specific register numbers used by the hypervisor (SDM Vol. 4 §2.1 "Architectural MSRs",
+ * Table 2-2; SDM Vol. 3D Appendix A "VMX Capability Reporting Facility"). */
 #ifndef ARCH_X86_64_MSR_H
 #define ARCH_X86_64_MSR_H
 
@@ -35,7 +36,7 @@
 #define FEATURE_CONTROL_VMX_INSIDE_SMX       (1ull << 1)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX      (1ull << 2)
 
-/* IA32_VMX_BASIC fields (SDM Vol. 3D Appendix A.1). */
+/* IA32_VMX_BASIC fields (SDM Vol. 3D Appendix A.1 "Basic VMX Information"). */
 #define VMX_BASIC_REVISION_MASK       0x7fffffffull
 #define VMX_BASIC_REGION_SIZE_SHIFT   32
 #define VMX_BASIC_REGION_SIZE_MASK    0x1fffull          /* bits 44:32 */
@@ -44,14 +45,14 @@
 #define VMX_BASIC_INS_OUTS_INFO       (1ull << 54)
 #define VMX_BASIC_TRUE_CONTROLS       (1ull << 55)
 
-/* IA32_VMX_MISC fields (SDM Vol. 3D Appendix A.6). */
+/* IA32_VMX_MISC fields (SDM Vol. 3D Appendix A.6 "Miscellaneous Data"). */
 #define VMX_MISC_PREEMPT_RATE_MASK    0x1full            /* bits 4:0 */
 #define VMX_MISC_STORE_EFER_LMA       (1ull << 5)
 #define VMX_MISC_ACTIVITY_HLT         (1ull << 6)
 
 /* IA32_VMX_EPT_VPID_CAP bits: ept/ept_bits.h (VMX_EPT_CAP_*, VMX_VPID_CAP_*). */
 
-/* IA32_EFER bits (SDM Vol. 3A §2.2.1). */
+/* IA32_EFER bits (SDM Vol. 3A §2.2.1 "Extended Feature Enable Register"). */
 #define EFER_SCE                      (1ull << 0)
 #define EFER_LME                      (1ull << 8)
 #define EFER_LMA                      (1ull << 10)

@@ -1,4 +1,4 @@
-/* 4-level paging identity map (SDM Vol. 3A §4.5, Tables 4-15..4-18). */
+/* 4-level paging identity map (SDM Vol. 3A §4.5 "4-Level Paging and 5-Level Paging", Tables 4-15..4-18). */
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpuid.h"

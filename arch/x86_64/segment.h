@@ -1,6 +1,7 @@
 /* Segment descriptors (SDM Vol. 3A §3.4.5 "Segment Descriptors", §8.2.3 "TSS Descriptor in
- * 64-bit mode") and access rights in the VMCS format (Vol. 3C §25.4.1, Table 25-2), which is
- * bits 55:40 of a descriptor with the limit's bits 19:16 cleared, plus bit 16 "unusable". */
+ * 64-bit mode") and access rights in the VMCS format (SDM Vol. 3C §25.4.1 "Guest Register State",
+ * Table 25-2), which is bits 55:40 of a descriptor with the limit's bits 19:16 cleared, plus bit 16
+ * "unusable". */
 #ifndef ARCH_X86_64_SEGMENT_H
 #define ARCH_X86_64_SEGMENT_H
 

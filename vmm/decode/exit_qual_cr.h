@@ -1,4 +1,5 @@
-/* Exit qualification for control-register accesses (SDM Vol. 3C §28.2.1, Table 28-3). */
+/* Exit qualification for control-register accesses (SDM Vol. 3C §28.2.1 "Basic VM-Exit Information",
+ * Table 28-3). */
 #ifndef VMM_DECODE_EXIT_QUAL_CR_H
 #define VMM_DECODE_EXIT_QUAL_CR_H
 

@@ -1,4 +1,4 @@
-/* Exit qualification for I/O instructions (SDM Vol. 3C §28.2.1, Table 28-5). */
+/* Exit qualification for I/O instructions (SDM Vol. 3C §28.2.1 "Basic VM-Exit Information", Table 28-5). */
 #ifndef VMM_DECODE_EXIT_QUAL_IO_H
 #define VMM_DECODE_EXIT_QUAL_IO_H
 

@@ -1,5 +1,6 @@
-/* Names of the basic exit reasons (SDM Vol. 3D Table C-1), transcribed from
- * ../shared/reference/vmx/exit_reasons.tsv; tests/host/test_exit_reasons.c re-checks every row. */
+/* Names of the basic exit reasons (SDM Vol. 3D Appendix C "VMX Basic Exit Reasons", Table C-1),
+ * transcribed from ../shared/reference/vmx/exit_reasons.tsv; tests/host/test_exit_reasons.c
+ * re-checks every row. */
 #include "vmm/decode/exit_reasons.h"
 
 struct exit_reason_names {

@@ -1,4 +1,4 @@
-/* Basic exit reasons (SDM Vol. 3D Appendix C, Table C-1 "Basic Exit Reasons"). */
+/* Basic exit reasons (SDM Vol. 3D Appendix C "VMX Basic Exit Reasons", Table C-1 "Basic Exit Reasons"). */
 #ifndef VMM_DECODE_EXIT_REASONS_H
 #define VMM_DECODE_EXIT_REASONS_H
 
@@ -29,7 +29,7 @@ enum exit_reason {
 
 #define EXIT_REASON_COUNT 86                  /* 0..85 */
 #define EXIT_REASON_BASIC_MASK 0xffffu         /* bits 15:0 of the exit-reason field */
-#define EXIT_REASON_ENTRY_FAILURE (1u << 31)   /* VM-entry failure (§27.8) */
+#define EXIT_REASON_ENTRY_FAILURE (1u << 31)   /* VM-entry failure (SDM Vol. 3C §27.8) */
 
 /* Exit qualification of a VM-entry failure due to invalid guest state (SDM Vol. 3C §27.8
  * "VM-Entry Failures During or After Loading Guest State"); 0 = any other guest-state check. */

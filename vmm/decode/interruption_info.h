@@ -1,6 +1,7 @@
 /* Interruption-information format shared by the VM-exit interruption information, IDT-vectoring
- * information and VM-entry interruption information fields (SDM Vol. 3C §25.8.3, §25.9.2,
- * Tables 25-17 and 25-19). */
+ * information and VM-entry interruption information fields (SDM Vol. 3C §25.8.3 "VM-Entry Controls
+ * for Event Injection", Table 25-17; §25.9.2 "Information for VM Exits Due to Vectored Events",
+ * Table 25-19). */
 #ifndef VMM_DECODE_INTERRUPTION_INFO_H
 #define VMM_DECODE_INTERRUPTION_INFO_H
 

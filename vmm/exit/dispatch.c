@@ -1,7 +1,8 @@
-/* The VM-exit dispatcher: one table indexed by basic exit reason (SDM Vol. 3D Table C-1), one
- * handler per reason the hypervisor supports (one file per family in vmm/exit/). CPUID, I/O and
- * VMCALL are the common exits: their paths do no logging, allocation or formatting. Everything
- * else may log. The hot path is vmx_exit_dispatch; everything rare is out of line. */
+/* The VM-exit dispatcher: one table indexed by basic exit reason (SDM Vol. 3D Appendix C "VMX Basic
+ * Exit Reasons", Table C-1), one handler per reason the hypervisor supports (one file per family in
+ * vmm/exit/). CPUID, I/O and VMCALL are the common exits: their paths do no logging, allocation or
+ * formatting. Everything else may log. The hot path is vmx_exit_dispatch; everything rare is out of
+ * line. */
 #include "vmm/exit/dispatch.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
@@ -41,7 +42,8 @@ static __attribute__((noreturn)) void end_unexpected(struct guest_regs *r, uint3
 }
 
 /* Everything but a plain exit with a handler: a failed VM entry (bit 31), the other flag bits
- * of the exit reason (§25.9.1), a reason without a handler. Kept out of the hot path. */
+ * of the exit reason (SDM Vol. 3C §25.9.1 "Basic VM-Exit Information"), a reason without a
+ * handler. Kept out of the hot path. */
 static __attribute__((noinline, cold)) void dispatch_rare(struct vm *vm, struct guest_regs *r, uint32_t reason)
 {
 	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;

@@ -1,6 +1,7 @@
 /* VM entries that fail: VMRESUME falling through (VM-instruction error) and VM exits with bit 31
- * set (invalid guest state, MSR loading, machine check during entry; SDM §27.8 "VM-Entry Failures
- * During or After Loading Guest State"). Each is named, the guest state dumped, the guest ended. */
+ * set (invalid guest state, MSR loading, machine check during entry; SDM Vol. 3C §27.8 "VM-Entry
+ * Failures During or After Loading Guest State"). Each is named, the guest state dumped, the guest
+ * ended. */
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 #include "vmm/exit/dispatch.h"
@@ -8,7 +9,8 @@
 #include "vmm/vm/end.h"
 #include "vmm/vmx/vmcs_dump.h"
 
-/* The exit qualification of a VM-entry failure due to invalid guest state (§27.8). */
+/* The exit qualification of a VM-entry failure due to invalid guest state (SDM Vol. 3C §27.8 "VM-Entry
+ * Failures During or After Loading Guest State"). */
 static const char *entry_failure_qual_name(uint32_t basic, uint64_t q)
 {
 	if (basic == EXIT_REASON_MSR_LOAD_FAIL)

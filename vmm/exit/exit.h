@@ -44,7 +44,8 @@ void handle_ept_misconfig(struct vm *vm, struct guest_regs *r);     /* ept_misco
 void handle_exception_nmi(struct vm *vm, struct guest_regs *r);     /* exception.c */
 void handle_triple_fault(struct vm *vm, struct guest_regs *r);      /* exception.c */
 void handle_preemption_timer(struct vm *vm, struct guest_regs *r);  /* preemption_timer.c */
-/* A VM exit with bit 31 set (VM-entry failure, §28.8): explain it and end the guest. */
+/* A VM exit with bit 31 set (VM-entry failure, SDM Vol. 3C §27.8 "VM-Entry Failures During or
+ * After Loading Guest State"): explain it and end the guest. */
 __attribute__((noreturn)) void end_entry_failure(uint32_t reason);   /* entry_failure.c */
 
 #endif

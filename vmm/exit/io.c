@@ -41,8 +41,9 @@ void handle_io(struct vm *vm, struct guest_regs *r)
 	}
 	if (q.in) {
 		/* Emulated COM1: LSR says "ready", other registers read 0. Any other port reads as
-		 * all ones, like an empty bus. Sizes are 1, 2 or 4 (§28.2.1, Table 28-5); a 4-byte IN
-		 * writes EAX, which clears RAX[63:32] like any 32-bit register write. */
+		 * all ones, like an empty bus. Sizes are 1, 2 or 4 (SDM Vol. 3C §28.2.1 "Basic VM-Exit
+		 * Information", Table 28-5); a 4-byte IN writes EAX, which clears RAX[63:32] like any
+		 * 32-bit register write. */
 		mask = q.size == 1 ? 0xffull : q.size == 2 ? 0xffffull : 0xffffffffull;
 		uint64_t v = mask;
 		if (q.port >= GUEST_SERIAL_PORT && q.port < GUEST_SERIAL_PORT + UART_PORT_COUNT)

@@ -12,7 +12,8 @@ void handle_xsetbv(struct vm *vm, struct guest_regs *r)
 
 	(void)vm;
 	cpuid(CPUID_XSAVE_LEAF, 0, &c);
-	/* §13.3: ECX must be 0, x87 (bit 0) always on, AVX (bit 2) needs SSE (bit 1), nothing unsupported. */
+	/* SDM Vol. 1 §13.3 "Enabling the XSAVE Feature Set and XSAVE-Enabled Features": ECX must be 0,
+	 * x87 (bit 0) always on, AVX (bit 2) needs SSE (bit 1), nothing unsupported. */
 	if ((uint32_t)r->gpr[GPR_RCX] != 0 || !(xcr0 & XCR0_X87) || ((xcr0 & XCR0_AVX) && !(xcr0 & XCR0_SSE)) ||
 	    (xcr0 & ~(((uint64_t)c.edx << 32) | c.eax)) || !(read_cr4() & CR4_OSXSAVE)) {
 		hv_log_tagged(LOG_TAG_XSETBV, "xsetbv: guest XCR%u=0x%llx refused: #GP injected",

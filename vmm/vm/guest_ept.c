@@ -56,6 +56,7 @@ void vm_invept(struct vm *vm, int flush)
 {
 	if (flush == EPT_FLUSH_NONE)
 		return;
-	/* Single-context when the CPU has it, else all-context (§29.4.3.1). */
+	/* Single-context when the CPU has it, else all-context (SDM Vol. 3C §29.4.3.1 "Operations that
+	 * Invalidate Cached Mappings"). */
 	invept(vm->caps->invept_single ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL, vm->eptp);
 }

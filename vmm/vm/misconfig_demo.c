@@ -1,5 +1,5 @@
-/* HC_EPT_MISCONFIG_DEMO: a write-only EPT leaf (W without R is a misconfiguration, SDM §29.3.3.1
- * "EPT Misconfigurations") on one page of the guest's, repaired at the exit it causes. */
+/* HC_EPT_MISCONFIG_DEMO: a write-only EPT leaf (W without R is a misconfiguration, SDM Vol. 3C
+ * §29.3.3.1 "EPT Misconfigurations") on one page of the guest's, repaired at the exit it causes. */
 #include "vmm/vm/misconfig_demo.h"
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"

@@ -15,7 +15,8 @@
 #include "vmm/vmx/vmcs_fields.h"
 
 #define EXIT_STACK_PAGES 4
-#define VPID_GUEST 1                 /* 0 is the host's (§29.1) */
+#define VPID_GUEST 1                 /* 0 is the host's (SDM Vol. 3C §29.1 "Virtual Processor Identifiers
+				      * (VPIDs)") */
 
 static uint32_t pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls;
 
@@ -51,7 +52,8 @@ static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size
 }
 
 /* Bitmaps: every bit set, so every I/O port and every MSR access exits to the hypervisor, which
- * emulates the guest's serial port and refuses the rest (§25.6.4, §25.6.9). */
+ * emulates the guest's serial port and refuses the rest (SDM Vol. 3C §25.6.4 "I/O-Bitmap
+ * Addresses", §25.6.9 "MSR-Bitmap Address"). */
 static uint64_t alloc_bitmap(uint8_t fill)
 {
 	uint64_t pa = pool_alloc_page();
@@ -86,7 +88,8 @@ static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t
 	if (proc2_ctls & PROC2_ENABLE_VPID)
 		vmwrite(VIRTUAL_PROCESSOR_ID, VPID_GUEST);
 	/* CR0/CR4 bits the guest may not change (the VMX fixed bits) are host-owned: the guest reads
-	 * the shadow, and a MOV that would change them exits (§25.6.6). */
+	 * the shadow, and a MOV that would change them exits (SDM Vol. 3C §25.6.6 "Guest/Host Masks
+	 * and Read Shadows for CR0 and CR4"). */
 	uint64_t cr0_owned = vm->caps->cr0_fixed0 | ~vm->caps->cr0_fixed1;
 	uint64_t cr4_owned = vm->caps->cr4_fixed0 | ~vm->caps->cr4_fixed1;
 	vmwrite(CR0_GUEST_HOST_MASK, cr0_owned);
@@ -110,7 +113,8 @@ static void write_host_state(struct vm *vm)
 	vmwrite(HOST_ES_SELECTOR, GDT_SEL_DATA);
 	vmwrite(HOST_FS_SELECTOR, GDT_SEL_DATA);
 	vmwrite(HOST_GS_SELECTOR, GDT_SEL_DATA);
-	vmwrite(HOST_TR_SELECTOR, GDT_SEL_TSS);  /* must be non-zero (§28.2.3) */
+	vmwrite(HOST_TR_SELECTOR, GDT_SEL_TSS);  /* must be non-zero (SDM Vol. 3C §27.2.3 "Checks on Host
+						  * Segment and Descriptor-Table Registers") */
 	vmwrite(HOST_FS_BASE, 0);
 	vmwrite(HOST_GS_BASE, 0);
 	vmwrite(HOST_TR_BASE, tss_base());
@@ -138,7 +142,8 @@ static void write_guest_state(struct vm *vm)
 	const struct vmx_caps *c = vm->caps;
 	uint64_t b = vm->mem_base;
 
-	/* §27.3.1.1: guest CR0/CR4 must meet the fixed bits; the shadows show the ABI's values. */
+	/* SDM Vol. 3C §27.3.1.1 "Checks on Guest Control Registers, Debug Registers, and MSRs": guest
+	 * CR0/CR4 must meet the fixed bits; the shadows show the ABI's values. */
 	vmwrite(GUEST_CR0, (GUEST_CR0_AT_ENTRY | c->cr0_fixed0) & c->cr0_fixed1);
 	vmwrite(GUEST_CR3, b + GUEST_PML4_OFFSET);
 	vmwrite(GUEST_CR4, (GUEST_CR4_AT_ENTRY | c->cr4_fixed0) & c->cr4_fixed1);
@@ -178,8 +183,9 @@ static void write_guest_state(struct vm *vm)
 }
 
 /* The guest's time budget in VMX-preemption timer counts: the timer counts down once every 2^X
- * TSC ticks, X = IA32_VMX_MISC[4:0] (§26.5.1); it keeps counting across exits because its value
- * is saved. A budget over 32 bits of counts is served in rounds (vmm/vmx_exit.c re-arms it). */
+ * TSC ticks, X = IA32_VMX_MISC[4:0] (SDM Vol. 3C §26.5.1 "VMX-Preemption Timer"); it keeps
+ * counting across exits because its value is saved. A budget over 32 bits of counts is served in
+ * rounds (vmm/vmx_exit.c re-arms it). */
 static uint64_t budget_timer_counts(const struct vm *vm)
 {
 	unsigned rate = (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK);
@@ -194,15 +200,18 @@ static void apply_test_flags(const struct vm *vm)
 	uint32_t f = vm->bi->cfg.test_flags;
 
 	if (f & HV_TEST_BAD_GUEST_RFLAGS) {
-		vmwrite(GUEST_RFLAGS, 0);            /* bit 1 must be 1 (§27.3.1.4) */
+		vmwrite(GUEST_RFLAGS, 0);            /* bit 1 must be 1 (SDM Vol. 3C §27.3.1.4 "Checks on
+						      * Guest RIP, RFLAGS, and SSP") */
 		hv_log("test: test_flags=%u: guest RFLAGS=0x0 (bit 1 must be 1): VM entry must fail", f);
 	}
 	if (f & HV_TEST_BAD_LINK_POINTER) {
-		vmwrite(VMCS_LINK_POINTER, 0x123);   /* not all ones, not page aligned (§27.3.1.5) */
+		vmwrite(VMCS_LINK_POINTER, 0x123);   /* not all ones, not page aligned (SDM Vol. 3C
+						      * §27.3.1.5 "Checks on Guest Non-Register State") */
 		hv_log("test: test_flags=%u: VMCS link pointer=0x123 (must be all ones here): VM entry must fail", f);
 	}
 	if (f & HV_TEST_BAD_CONTROL) {
-		vmwrite(CR3_TARGET_COUNT, 5);        /* at most 4 (§26.2.1.1) */
+		vmwrite(CR3_TARGET_COUNT, 5);        /* at most 4 (SDM Vol. 3C §27.2.1.1 "VM-Execution
+						      * Control Fields") */
 		hv_log("test: test_flags=%u: CR3-target count=5 (at most 4): VMLAUNCH must fail", f);
 	}
 }
@@ -225,7 +234,8 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 		return HV_E_NOMEM;
 	}
 	vm->exit_stack_top = stack + PAGE_SIZE;
-	*(uint32_t *)vm->vmcs_pa = vm->caps->vmcs_revision;   /* §25.2: revision identifier */
+	*(uint32_t *)vm->vmcs_pa = vm->caps->vmcs_revision;   /* revision identifier (SDM Vol. 3C
+							       * §25.2 "Format of the VMCS Region") */
 	if (vmclear(vm->vmcs_pa) != VMX_OK || vmptrld(vm->vmcs_pa) != VMX_OK) {
 		hv_snprintf(why, why_len, "VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed", (unsigned long long)vm->vmcs_pa);
 		return HV_E_VMLAUNCH;

@@ -39,7 +39,8 @@ static void read_signature(const struct cpu_ops *ops, struct vmx_caps *c, uint32
 	if (family == 0x6 || family >= 0xf)
 		model |= ((eax >> 16) & 0xf) << 4;
 	c->family = family, c->model = model, c->stepping = eax & 0xf;
-	/* MAXPHYADDR: CPUID.80000008H:EAX[7:0] when that leaf exists, else 36 (SDM Vol. 3A §4.1.4). */
+	/* MAXPHYADDR: CPUID.80000008H:EAX[7:0] when that leaf exists, else 36 (SDM Vol. 3A §4.1.4
+	 * "Enumeration of Paging Features by CPUID"). */
 	ops->cpuid(ops->ctx, CPUID_EXT_MAX, 0, &r);
 	c->maxphyaddr = 36;
 	if (r.eax >= CPUID_EXT_ADDR_SIZES) {
@@ -48,8 +49,9 @@ static void read_signature(const struct cpu_ops *ops, struct vmx_caps *c, uint32
 	}
 }
 
-/* Appendix A.3-A.5: with IA32_VMX_BASIC[55] the TRUE_ MSRs report the controls without
- * forcing the default1 bits to 1; only then may they be read. */
+/* SDM Vol. 3D Appendix A.3 "VM-Execution Controls" to A.5 "VM-Entry Controls": with
+ * IA32_VMX_BASIC[55] the TRUE_ MSRs report the controls without forcing the default1 bits to 1;
+ * only then may they be read. */
 static void read_controls(const struct cpu_ops *ops, struct vmx_caps *c)
 {
 	c->true_controls = c->basic & VMX_BASIC_TRUE_CONTROLS;
@@ -62,7 +64,8 @@ static void read_controls(const struct cpu_ops *ops, struct vmx_caps *c)
 	c->cr0_fixed1 = ops->rdmsr(ops->ctx, IA32_VMX_CR0_FIXED1);
 	c->cr4_fixed0 = ops->rdmsr(ops->ctx, IA32_VMX_CR4_FIXED0);
 	c->cr4_fixed1 = ops->rdmsr(ops->ctx, IA32_VMX_CR4_FIXED1);
-	/* A.3.3: IA32_VMX_PROCBASED_CTLS2 exists only if "activate secondary controls" can be 1. */
+	/* SDM Vol. 3D Appendix A.3.3 "Secondary Processor-Based VM-Execution Controls":
+	 * IA32_VMX_PROCBASED_CTLS2 exists only if "activate secondary controls" can be 1. */
 	c->has_procbased2 = vmx_ctl_allowed1(c->procbased, PROC_ACTIVATE_SECONDARY_CONTROLS);
 	if (c->has_procbased2)
 		c->procbased2 = ops->rdmsr(ops->ctx, IA32_VMX_PROCBASED_CTLS2);

@@ -1,4 +1,5 @@
-/* VMX control fields from the capability MSRs (SDM Vol. 3D Appendix A.3-A.5, §A.3.3). */
+/* VMX control fields from the capability MSRs (SDM Vol. 3D Appendix A.3 "VM-Execution Controls" to
+ * A.5 "VM-Entry Controls", Appendix A.3.3 "Secondary Processor-Based VM-Execution Controls"). */
 #include "vmm/vmx/controls.h"
 
 /* What the hypervisor asks for; "required" ones it cannot run without (docs/guest-abi.md). */

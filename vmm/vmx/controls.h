@@ -1,18 +1,19 @@
 /* VM-execution, VM-exit and VM-entry controls as masks (SDM Vol. 3C §25.6 "VM-Execution Control
- * Fields", §25.7 "VM-Exit Control Fields", §25.8 "VM-Entry Control Fields", Tables 25-5..25-15). */
+ * Fields", §25.7 "VM-Exit Control Fields", §25.8 "VM-Entry Control Fields", Tables 25-5..25-16). */
 #ifndef VMM_VMX_CONTROLS_H
 #define VMM_VMX_CONTROLS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-/* Pin-based VM-execution controls (Table 25-5). */
+/* Pin-based VM-execution controls (SDM Vol. 3C §25.6.1 "Pin-Based VM-Execution Controls", Table 25-5). */
 #define PIN_EXTERNAL_INTERRUPT_EXITING  (1u << 0)
 #define PIN_NMI_EXITING                 (1u << 3)
 #define PIN_VIRTUAL_NMIS                (1u << 5)
 #define PIN_PREEMPTION_TIMER            (1u << 6)
 
-/* Primary processor-based VM-execution controls (Table 25-6). */
+/* Primary processor-based VM-execution controls (SDM Vol. 3C §25.6.2 "Processor-Based VM-Execution
+ * Controls", Table 25-6). */
 #define PROC_INTERRUPT_WINDOW_EXITING   (1u << 2)
 #define PROC_USE_TSC_OFFSETTING         (1u << 3)
 #define PROC_HLT_EXITING                (1u << 7)
@@ -35,7 +36,8 @@
 #define PROC_PAUSE_EXITING              (1u << 30)
 #define PROC_ACTIVATE_SECONDARY_CONTROLS (1u << 31)
 
-/* Secondary processor-based VM-execution controls (Table 25-7). */
+/* Secondary processor-based VM-execution controls (SDM Vol. 3C §25.6.2 "Processor-Based VM-Execution
+ * Controls", Table 25-7). */
 #define PROC2_VIRTUALIZE_APIC_ACCESSES  (1u << 0)
 #define PROC2_ENABLE_EPT                (1u << 1)
 #define PROC2_DESCRIPTOR_TABLE_EXITING  (1u << 2)
@@ -47,7 +49,7 @@
 #define PROC2_MODE_BASED_EPT_EXEC       (1u << 22)
 #define PROC2_ENABLE_XSAVES             (1u << 20)
 
-/* Primary VM-exit controls (Table 25-13). */
+/* Primary VM-exit controls (SDM Vol. 3C §25.7.1 "VM-Exit Controls", Table 25-13). */
 #define EXIT_SAVE_DEBUG_CONTROLS        (1u << 2)
 #define EXIT_HOST_ADDRESS_SPACE_SIZE    (1u << 9)
 #define EXIT_ACK_INTERRUPT_ON_EXIT      (1u << 15)
@@ -57,7 +59,7 @@
 #define EXIT_LOAD_IA32_EFER             (1u << 21)
 #define EXIT_SAVE_PREEMPTION_TIMER      (1u << 22)
 
-/* VM-entry controls (Table 25-15). */
+/* VM-entry controls (SDM Vol. 3C §25.8.1 "VM-Entry Controls", Table 25-16). */
 #define ENTRY_LOAD_DEBUG_CONTROLS       (1u << 2)
 #define ENTRY_IA32E_MODE_GUEST          (1u << 9)
 #define ENTRY_LOAD_IA32_PAT             (1u << 14)
@@ -71,10 +73,10 @@ struct vmx_ctl_want {
 	int required;
 };
 
-/* Compute a control field from its capability MSR (SDM Vol. 3D §A.3: low 32 bits = allowed
- * 0-settings, high 32 = allowed 1-settings): every required-1 bit set, every wanted bit the CPU
- * allows set, no bit the CPU cannot set. Returns 0, or -1 with *missing = the name of a required
- * control the CPU lacks (and *value untouched). */
+/* Compute a control field from its capability MSR (SDM Vol. 3D Appendix A.3 "VM-Execution
+ * Controls": low 32 bits = allowed 0-settings, high 32 = allowed 1-settings): every required-1 bit
+ * set, every wanted bit the CPU allows set, no bit the CPU cannot set. Returns 0, or -1 with
+ * *missing = the name of a required control the CPU lacks (and *value untouched). */
 struct vmx_ctl_wants {
 	const struct vmx_ctl_want *want;
 	size_t n;

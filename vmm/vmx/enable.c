@@ -1,5 +1,5 @@
 /* Turning VMX operation on and off (SDM Vol. 3C §24.7 "Enabling and Entering VMX Operation",
- * §24.8 "Restrictions on VMX Operation", §24.11.5 "VMXON Region"). */
+ * §24.8 "Restrictions on VMX Operation", §25.11.5 "VMXON Region"). */
 #include "vmm/vmx/enable.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cr.h"
@@ -77,7 +77,8 @@ enum hv_status vmx_enable(const struct vmx_caps *caps, char *why, size_t why_len
 	s = apply_cr_fixed_bits(caps, why, why_len);
 	if (s != HV_OK)
 		return s;
-	/* §24.11.5: a 4 KiB-aligned region starting with the VMCS revision identifier (bit 31 clear). */
+	/* SDM Vol. 3C §25.11.5 "VMXON Region": a 4 KiB-aligned region starting with the VMCS revision
+	 * identifier (bit 31 clear). */
 	region = pool_alloc_page();
 	if (!region) {
 		hv_snprintf(why, why_len, "page pool exhausted before the VMXON region");

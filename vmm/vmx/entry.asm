@@ -13,8 +13,9 @@ global vmx_launch
 global vmx_exit_entry
 global vmx_exit_reference
 
-; VMCS field encodings (SDM Vol. 3D Appendix B) and the exit reason, as in vmm/vmx/vmcs_fields.h and
-; vmm/decode/exit_reasons.h (tests/host/test_exit_reasons.c checks each against them).
+; VMCS field encodings (SDM Vol. 3D Appendix B "Field Encoding in VMCS") and the exit reason, as in
+; vmm/vmx/vmcs_fields.h and vmm/decode/exit_reasons.h (tests/host/test_exit_reasons.c checks each
+; against them).
 %define VM_EXIT_REASON          0x4402
 %define VM_EXIT_INSTRUCTION_LEN 0x440C
 %define GUEST_RIP               0x681E

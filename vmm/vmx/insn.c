@@ -26,7 +26,7 @@ enum vmx_result vmxoff(void)
 	return r == VMX_OK ? r : vmx_report_failure("VMXOFF", r, 0);
 }
 
-/* INVEPT/INVVPID descriptors: SDM Vol. 3C §31.3, Figures 31-1 and 31-2. */
+/* INVEPT/INVVPID descriptors: SDM Vol. 3C §31.3 "VMX Instructions", Figures 31-1 and 31-2. */
 enum vmx_result invept(uint64_t type, uint64_t eptp)
 {
 	// cppcheck-suppress unusedStructMember ; read by the CPU through the memory operand

@@ -11,7 +11,8 @@
 
 enum vmx_result { VMX_OK = 0, VMX_FAIL_INVALID = 1, VMX_FAIL_VALID = 2 };
 
-/* Name of a VM-instruction error number (Table 31-1), e.g. 7 -> "VM entry with invalid control field(s)". */
+/* Name of a VM-instruction error number (SDM Vol. 3C §31.4 "VM Instruction Error Numbers",
+ * Table 31-1), e.g. 7 -> "VM entry with invalid control field(s)". */
 const char *vmx_instruction_error_name(uint32_t err);
 /* Cold path: log "[hv] vmx: <insn> failed: VMfailValid error=N (name) ..." and return the result. */
 enum vmx_result vmx_report_failure(const char *insn, enum vmx_result r, uint64_t arg);

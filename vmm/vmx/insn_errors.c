@@ -1,5 +1,5 @@
-/* VM-instruction error numbers and their SDM names (SDM Vol. 3C §31.4, Table 31-1
- * "VM-Instruction Error Numbers"). */
+/* VM-instruction error numbers and their SDM names (SDM Vol. 3C §31.4 "VM Instruction Error
+ * Numbers", Table 31-1 "VM-Instruction Error Numbers"). */
 #include "vmm/vmx/insn.h"
 #include "arch/lib/array.h"
 

@@ -1,6 +1,6 @@
 /* Reporting a failed VMX instruction: VMfailInvalid, or VMfailValid with the VM-instruction
- * error's number and SDM name (Vol. 3C Section 31.4). No inline assembly beyond VMREAD, so host
- * tests link it as it is. */
+ * error's number and SDM name (SDM Vol. 3C §31.4 "VM Instruction Error Numbers"). No inline
+ * assembly beyond VMREAD, so host tests link it as it is. */
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
 #include "arch/lib/fmt.h"
