@@ -26,6 +26,8 @@ entry:
 
 ; ------------------------------------------------------------------ the checks
 check_all:
+	call check_interrupts
+	call check_cr8
 	ret
 
 ; ------------------------------------------------------------------ reporting
@@ -137,6 +139,7 @@ isr_common:
 	call putc
 	HYPERCALL HC_DONE, 255
 
+%include "guest/realhw/events.inc"
 %include "guest/serial.inc"
 
 msg_prefix:     db "realhw: ", 0

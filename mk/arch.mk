@@ -6,3 +6,8 @@ HV_ASM  += $(wildcard arch/x86_64/*.asm)
 HOST_TESTS += test_fmt test_log
 test_fmt_SRCS = tests/host/test_fmt.c arch/lib/fmt.c
 test_log_SRCS = tests/host/test_log.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c
+
+# The take-over of the machine: paging (4/5 levels, MTRRs), interrupt masking, CET, NMIs.
+HOST_TESTS += test_takeover
+test_takeover_SRCS = tests/host/test_takeover.c arch/x86_64/paging.c arch/x86_64/mtrr.c arch/x86_64/lapic.c \
+                     arch/x86_64/pic.c arch/x86_64/cet.c arch/x86_64/nmi.c vmm/vmx/errata.c

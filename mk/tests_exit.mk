@@ -10,3 +10,6 @@ test_exit_ept_SRCS           = tests/host/test_exit_ept.c tests/host/exit_harnes
 test_exit_end_SRCS           = tests/host/test_exit_end.c tests/host/exit_harness.c $(DISPATCH_SRCS)
 test_exit_msr_xsetbv_cr_SRCS = tests/host/test_exit_msr_xsetbv_cr.c tests/host/exit_harness.c $(DISPATCH_SRCS)
 test_exit_log_SRCS           = tests/host/test_exit_log.c tests/host/exit_harness.c $(DISPATCH_SRCS)
+
+HOST_TESTS += test_exit_events
+test_exit_events_SRCS = tests/host/test_exit_events.c tests/host/exit_harness.c vmm/vmx/flush.c $(DISPATCH_SRCS)

@@ -8,7 +8,7 @@ HV_ASM  += $(wildcard vmm/*/*.asm)
 HOST_TESTS += test_vmx_caps test_vmx_ctl test_vmx_reference test_config test_exit_decoders \
               test_exit_reasons test_guest_image
 test_vmx_caps_SRCS      = tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/vmx/caps.c arch/lib/fmt.c \
-                          vmm/status.c
+                          vmm/status.c arch/x86_64/cpuid_info.c
 test_vmx_ctl_SRCS       = tests/host/test_vmx_ctl.c vmm/vmx/controls.c
 test_vmx_reference_SRCS = tests/host/test_vmx_reference.c tests/host/ref_tsv.c vmm/vmx/insn_errors.c
 test_config_SRCS        = tests/host/test_config.c vmm/config.c arch/lib/fmt.c arch/lib/str.c
@@ -22,7 +22,8 @@ test_guest_image_DEPS   = $(B)/guest/default.bin
 
 # The exit path as the image has it, over the fakes (its host tests: mk/tests_exit.mk).
 DISPATCH_SRCS = $(wildcard vmm/exit/*.c) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
-                vmm/vm/guest_ept.c vmm/vm/end.c vmm/decode/exit_reasons.c vmm/status.c \
+                vmm/vm/guest_ept.c vmm/vm/end.c vmm/vm/budget.c vmm/decode/exit_reasons.c vmm/status.c \
+                arch/x86_64/lapic.c arch/x86_64/nmi.c \
                 vmm/vmx/insn_errors.c vmm/vmx/insn_report.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
                 arch/lib/page_pool.c $(EPT_SRCS) tests/host/fake_vmcs.c tests/host/ept_test_arena.c
 

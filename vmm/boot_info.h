@@ -19,6 +19,7 @@ struct hv_config {
 	uint64_t guest_budget_mtsc;    /* guest time budget in millions of TSC ticks (docs/boot-options.md) */
 	bool exit_log;                 /* log ept-violation/ept-policy lines (default on) */
 	uint32_t test_flags;           /* deliberate faults for tests: HV_TEST_* (docs/boot-options.md) */
+	bool test_nmi;                 /* send this CPU NMIs before VMLAUNCH (docs/boot-options.md) */
 };
 
 /* test_flags bits: deliberate faults, so the tests can show how each failure is reported. */

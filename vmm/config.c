@@ -49,6 +49,17 @@ static bool parse_u64(const char *s, size_t n, uint64_t *out)
 	return true;
 }
 
+static int parse_on_off(const char *v, size_t n, bool *out)
+{
+	if (span_eq(v, n, "on"))
+		*out = true;
+	else if (span_eq(v, n, "off"))
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
 static int set_option(struct hv_config *cfg, const char *k, size_t kn, const char *v, size_t vn)
 {
 	uint64_t num;
@@ -78,12 +89,9 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 			return -1;
 		cfg->guest_budget_mtsc = num;
 	} else if (span_eq(k, kn, "exit_log")) {
-		if (span_eq(v, vn, "on"))
-			cfg->exit_log = true;
-		else if (span_eq(v, vn, "off"))
-			cfg->exit_log = false;
-		else
-			return -1;
+		return parse_on_off(v, vn, &cfg->exit_log);
+	} else if (span_eq(k, kn, "test_nmi")) {
+		return parse_on_off(v, vn, &cfg->test_nmi);
 	} else if (span_eq(k, kn, "test_flags")) {
 		if (!parse_u64(v, vn, &num) || num > 0xffffffffu)
 			return -1;

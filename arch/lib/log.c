@@ -18,6 +18,7 @@ struct log_rec {
 static const char *const tag_names[LOG_TAG_COUNT] = {
 	[LOG_TAG_NONE] = "none", [LOG_TAG_GUEST] = "guest", [LOG_TAG_EPT_VIOLATION] = "ept-violation",
 	[LOG_TAG_EPT_POLICY] = "ept-policy", [LOG_TAG_MSR] = "msr", [LOG_TAG_XSETBV] = "xsetbv",
+	[LOG_TAG_NMI] = "nmi", [LOG_TAG_INTERRUPT] = "interrupt",
 };
 
 static struct log_rec ring[LOG_RING_SLOTS];

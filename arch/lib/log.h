@@ -31,6 +31,8 @@ enum log_tag {
 	LOG_TAG_EPT_POLICY,     /* "[hv] ept-policy: ..." */
 	LOG_TAG_MSR,            /* "[hv] msr: ..." */
 	LOG_TAG_XSETBV,         /* "[hv] xsetbv: ..." */
+	LOG_TAG_NMI,            /* "[hv] nmi: ..." */
+	LOG_TAG_INTERRUPT,      /* "[hv] interrupt: ..." */
 	LOG_TAG_COUNT
 };
 

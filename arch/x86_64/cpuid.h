@@ -7,6 +7,7 @@
 #define CPUID_1_ECX_VMX          (1u << 5)    /* Virtual Machine Extensions */
 #define CPUID_1_ECX_SMX          (1u << 6)    /* Safer Mode Extensions */
 #define CPUID_1_ECX_HYPERVISOR   (1u << 31)   /* reserved for hypervisors: set for a guest */
+#define CPUID_1_EDX_MTRR         (1u << 12)   /* memory type range registers */
 
 #define CPUID_EXT_MAX            0x80000000u  /* EAX = the highest extended leaf */
 #define CPUID_EXT_FEATURES       0x80000001u

@@ -13,9 +13,13 @@
 
 #define CR4_PAE (1ull << 5)        /* physical-address extension */
 #define CR4_PGE (1ull << 7)        /* page global enable */
+#define CR4_LA57 (1ull << 12)      /* 57-bit linear addresses: 5-level paging */
 #define CR4_VMXE (1ull << 13)      /* VMX enable */
 #define CR4_SMXE (1ull << 14)      /* SMX enable */
 #define CR4_OSXSAVE (1ull << 18)   /* XSAVE and processor extended states enable */
+#define CR4_CET (1ull << 23)       /* control-flow enforcement technology */
+
+#define CR8_TPR_MASK 0xfull            /* CR8 bits 3:0: task priority; the rest is reserved */
 
 #define RFLAGS_RESERVED1 (1ull << 1)   /* always 1 */
 #define RFLAGS_IF (1ull << 9)          /* interrupt enable */

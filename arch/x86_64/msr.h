@@ -4,6 +4,7 @@
 #define ARCH_X86_64_MSR_H
 
 #define IA32_FEATURE_CONTROL          0x03A
+#define IA32_APIC_BASE                0x01B
 #define IA32_SYSENTER_CS              0x174
 #define IA32_SYSENTER_ESP             0x175
 #define IA32_SYSENTER_EIP             0x176
@@ -27,9 +28,16 @@
 #define IA32_VMX_TRUE_EXIT_CTLS       0x48F
 #define IA32_VMX_TRUE_ENTRY_CTLS      0x490
 #define IA32_VMX_VMFUNC               0x491
+#define IA32_S_CET                    0x6A2
+#define IA32_X2APIC_BASE              0x800   /* x2APIC register at xAPIC offset o: 0x800 + o / 16 */
 #define IA32_EFER                     0xC0000080
 #define IA32_FS_BASE                  0xC0000100
 #define IA32_GS_BASE                  0xC0000101
+
+/* IA32_APIC_BASE bits (SDM Vol. 3A §11.4.4 "Local APIC Status and Location"). */
+#define APIC_BASE_X2APIC_ENABLE       (1ull << 10)
+#define APIC_BASE_ENABLE              (1ull << 11)
+#define APIC_BASE_ADDR_MASK           0x000ffffffffff000ull
 
 /* IA32_FEATURE_CONTROL bits (SDM Vol. 3C §24.7 "Enabling and Entering VMX Operation"). */
 #define FEATURE_CONTROL_LOCK                 (1ull << 0)

@@ -15,6 +15,7 @@
 #define SEG_TYPE_TSS_BUSY   0xb   /* 64-bit TSS, busy */
 
 #define SEG_AR_S        (1u << 4)    /* code or data (0: system) */
+#define SEG_AR_DPL_SHIFT 5           /* bits 6:5: descriptor privilege level */
 #define SEG_AR_P        (1u << 7)    /* present */
 #define SEG_AR_AVL      (1u << 12)
 #define SEG_AR_L        (1u << 13)   /* 64-bit code */

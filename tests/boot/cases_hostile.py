@@ -197,8 +197,8 @@ HALT_BUDGET_MTSC = 1       # each HLT is an exit: 10^6 ticks give about 500,000 
 
 def budget_ticks(lines, mtsc):
     """The budget line says timer = ticks >> rate; returns the ticks the timer really allows."""
-    m = field(lines, r"^\[hv\] budget: (\d+) million TSC ticks \(VMX-preemption timer 0x([0-9a-f]+), rate 2\^(\d+)\)$",
-              "budget")
+    m = field(lines, r"^\[hv\] budget: (\d+) million TSC ticks of wall time \(VMX-preemption timer 0x([0-9a-f]+), "
+              r"rate 2\^(\d+); exits charged\)$", "budget")
     if int(m.group(1)) != mtsc:
         raise AssertionError("budget line says %s million, HV.CFG says %d" % (m.group(1), mtsc))
     timer, rate = int(m.group(2), 16), int(m.group(3))
@@ -217,22 +217,35 @@ def spin_check(lines):
     return io_all_serial(lines)
 
 
+# What one HLT exit costs in Bochs (its TSC counts instructions): the guest's 2 ticks plus the
+# hypervisor's work (about 70 today); the bounds leave room for either to change.
+HLT_EXIT_TICKS_MIN, HLT_EXIT_TICKS_MAX = 20, 400
+
+
 def halt_check(lines):
-    """Each `hlt; jmp` iteration is 2 guest ticks (the HLT exit, skipped, counts one); time in the
-    hypervisor does not count (the timer value is saved on every exit). So the HLT exits must
-    use up the budget (>= 99%) without exceeding it."""
+    """Each `hlt; jmp` iteration costs the guest 2 ticks and the hypervisor the HLT exit. The
+    budget is wall time, the hypervisor's work included (issue 13): so the guest is ended by the
+    check every 4096 exits long before its own 2 ticks an iteration use the budget up, after
+    budget / (the cost of an exit) iterations, give or take the 4096 exits between checks."""
     ticks = budget_ticks(lines, HALT_BUDGET_MTSC)
     hlt = summary_counts(log_lines(lines))["HLT"]
-    if not 0.99 * ticks <= 2 * hlt <= ticks:
-        return "HLT=%d exits (%d ticks) for a budget of %d ticks" % (hlt, 2 * hlt, ticks)
+    if not ticks // HLT_EXIT_TICKS_MAX <= hlt <= ticks // HLT_EXIT_TICKS_MIN + 4096:
+        return "HLT=%d exits for a budget of %d ticks: %d..%d expected" % (
+            hlt, ticks, ticks // HLT_EXIT_TICKS_MAX, ticks // HLT_EXIT_TICKS_MIN + 4096)
+    if 2 * hlt >= ticks // 2:
+        return "HLT=%d exits: the guest's own time (%d ticks) nearly used the budget: exits not charged" % (hlt, 2 * hlt)
     return io_all_serial(lines)
 
 
-def budget_case(guest, model, mtsc, story, summary, check):
+BY_TIMER = r"ended: time budget used up \(VMX-preemption timer\)"
+BY_EXITS = r"ended: time budget used up \(counted at an exit: the hypervisor's work on its exits is charged\)"
+
+
+def budget_case(guest, model, mtsc, story, summary, check, ended=BY_TIMER):
     return hostile(guest, model, "guest=%s\nbudget_mtsc=%d\n" % (guest, mtsc), [
-        r"^\[hv\] budget: %d million TSC ticks \(VMX-preemption timer 0x[0-9a-f]+, rate 2\^\d+\)$" % mtsc,
-    ] + loaded(guest)[1:] + story, tail(r"ended: time budget used up \(VMX-preemption timer\)", summary,
-                                       audit="leaves=2 mapped=0x400000"), check=check)
+        r"^\[hv\] budget: %d million TSC ticks of wall time \(VMX-preemption timer 0x[0-9a-f]+, rate 2\^\d+; "
+        r"exits charged\)$" % mtsc,
+    ] + loaded(guest)[1:] + story, tail(ended, summary, audit="leaves=2 mapped=0x400000"), check=check)
 
 
 def spin_case(model):
@@ -248,7 +261,7 @@ def halt_case(model):
         r"^\[guest\] halt: cli, then HLT forever$",
         r"^\[hv\] guest-regs rax=0x0 rbx=0x68616c7400000001 ",
         r"^\[hv\] guest-regs r8=0x0 .* r15=0x68616c7400000002$",
-    ], r"guest=halt exits=\d+ HLT=\d+ IO_INSTRUCTION=\d+ PREEMPTION_TIMER=1", halt_check)
+    ], r"guest=halt exits=\d+ HLT=\d+ IO_INSTRUCTION=\d+", halt_check, ended=BY_EXITS)
 
 
 # ---------------------------------------------------------------- outside

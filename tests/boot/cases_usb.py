@@ -98,7 +98,7 @@ CASES = [
         expect=[
             BANNER, TAKEOVER,
             r"^\[hv\] cpu: vendor=GenuineIntel .* vmx=yes$",
-            r"^\[hv\] vmxon: ok region=0x[0-9a-f]+ revision=0x2b$",
+            r"^\[hv\] vmxon: ok region=0x[0-9a-f]+ revision=0x2b flushed=invept,invvpid$",
             r"^\[hv\] cap: vmcs_revision=0x2b vmcs_size=4096 true_controls=yes ",
             r"^\[hv\] cap: ept=yes walk4=yes wb=yes 2m=yes 1g=yes ad=yes exec_only=yes ",
             r"^\[hv\] cap: vpid=yes unrestricted_guest=yes ",

@@ -18,7 +18,7 @@ HEX = r"0x[0-9a-f]+"
 DEFAULT_GUEST = [
     r"^\[hv\] guest: default loaded: \d+ bytes at gpa=0x8010000 entry=0x8010020 memory=0x8000000\+0x400000$",
     r"^\[hv\] ept: identity map gpa=0x8000000-0x83fffff rwx wb tables=3 4k=0x0 2m=0x400000 1g=0x0 eptp=%s$" % HEX,
-    r"^\[hv\] budget: 20000 million TSC ticks \(VMX-preemption timer %s, rate 2\^\d+\)$" % HEX,
+    r"^\[hv\] budget: 20000 million TSC ticks of wall time \(VMX-preemption timer %s, rate 2\^\d+; exits charged\)$" % HEX,
     r"^\[hv\] vmcs: pin=%s proc=%s proc2=%s exit=%s entry=%s eptp=%s vpid=1$" % ((HEX,) * 6),
     r"^\[hv\] vmlaunch: guest=default rip=0x8010020$",
     r"^\[guest\] hello from the default guest$",
@@ -85,7 +85,7 @@ def vmx_case(model, rev, m2, g1, ad, ug):
             r"^\[hv\] cpu: vendor=GenuineIntel family=0x6 model=0x[0-9a-f]+ stepping=\d+ maxphyaddr=\d+ vmx=yes$",
             r"^\[hv\] feature-control: was 0x0 \(unlocked\); wrote 0x5 \(VMX outside SMX, locked\)$",
             r"^\[hv\] cr: cr0=0x[0-9a-f]+ cr4=0x[0-9a-f]+ \(VMX fixed bits applied, CR4.VMXE set\)$",
-            r"^\[hv\] vmxon: ok region=0x[0-9a-f]+ revision=%s$" % rev,
+            r"^\[hv\] vmxon: ok region=0x[0-9a-f]+ revision=%s flushed=invept,invvpid$" % rev,
             r"^\[hv\] cap: vmcs_revision=%s vmcs_size=4096 true_controls=yes " % rev,
             r"^\[hv\] cap: ept=yes walk4=yes wb=yes 2m=%s 1g=%s ad=%s exec_only=yes " % (m2, g1, ad),
             r"^\[hv\] cap: vpid=yes unrestricted_guest=%s preemption_timer=yes invept=single,all " % ug,

@@ -7,8 +7,8 @@
  * with HC_DONE, so the end-of-guest lines are checked every time.
  *
  * Input: one header byte (bit 0: HV.CFG exit_log=off; bit 1: a CPU without execute-only EPT
- * and with all-context INVEPT only; bits 2-3: timer counts of the budget left after the first
- * round: 0, 1, 2^32, 3 * (2^32 - 1) - 1), then records of REC_SIZE bytes, one exit each (at most
+ * and with all-context INVEPT only; bits 2-3: TSC ticks left before the budget's deadline at the
+ * start: 0, 1, 2^32, 3 * (2^32 - 1) - 1), then records of REC_SIZE bytes, one exit each (at most
  * MAX_EXITS; a short tail is ignored):
  *   [0]  exit reason: < 160 one of common_reasons (handled ones weighted, a few unhandled),
  *        < 248 that number - 160 (0..87), else a raw 16-bit reason from [28..29]
@@ -35,8 +35,9 @@
  *    its width; MOV from CR3: its GPR); a hypercall returns 0..200 or a documented error;
  *  - VMWRITEs only to GUEST_RIP, the VM-entry event fields, GUEST_CR3 and HOST_RIP; none fails;
  *    no VMREAD fails; #GP is injected exactly as RDMSR/WRMSR/bad XSETBV need; the preemption
- *    timer re-arms while budget is left (min(left, 2^32 - 1) counts), else the guest ends;
- *  - exits_total and the per-reason counts go up by one per dispatched exit;
+ *    timer re-arms while the deadline is ahead (min(ticks left, 2^32 - 1) counts), else the guest
+ *    ends; an NMI or an external interrupt resumes the guest untouched;
+ *  - the per-reason count (and so vm_exits_total) goes up by one per dispatched exit in the table;
  *  - the EPT maps only the guest's memory, GPA == HPA, write-back, rwx except the pages the
  *    guest protected (with the permissions it asked for) and the planted misconfiguration;
  *    tables are never leaked (the arena is empty after ept_destroy);
@@ -345,10 +346,10 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 			changed |= (uint16_t)(1u << i);
 	if (reference) {
 		CHECK(rip == next && !changed, "reference path: RIP must advance, registers stay");
-		CHECK(fv.vm.exits_total == total_before, "reference path exits are not counted");
+		CHECK(vm_exits_total(&fv.vm) == total_before, "reference path exits are not counted");
 		return;
 	}
-	CHECK(fv.vm.exits_total == total_before + 1, "exits_total");
+	CHECK(vm_exits_total(&fv.vm) == total_before + (basic < EXIT_REASON_COUNT), "vm_exits_total");
 	if (basic < EXIT_REASON_COUNT)
 		CHECK(fv.vm.exit_counts[basic] == count_before + 1, "exit_counts[%u]", basic);
 
@@ -407,7 +408,21 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 	case EXIT_REASON_CR_ACCESS: {
 		struct cr_qual q;
 		cr_qual_decode(e->qual, &q);
-		CHECK(q.cr == 3 && q.gpr != GPR_RSP, "a CR access other than CR3 resumed the guest");
+		if (q.cr == 8) {
+			/* The guest's own CR8: a reserved bit gets #GP, else the value is kept. */
+			if (q.type == CR_ACCESS_MOV_TO && before->gpr[q.gpr] > 15) {
+				CHECK(gp_injected() && rip == rip_before && !changed, "MOV to CR8 of 0x%llx: #GP",
+				      (unsigned long long)before->gpr[q.gpr]);
+				break;
+			}
+			CHECK(rip == next, "CR8 access: RIP");
+			if (q.type == CR_ACCESS_MOV_TO)
+				CHECK(!changed && fv.vm.tpr == before->gpr[q.gpr], "MOV to CR8: kept");
+			else
+				CHECK(!(changed & ~(1u << q.gpr)) && now->gpr[q.gpr] == fv.vm.tpr, "MOV from CR8");
+			break;
+		}
+		CHECK(q.cr == 3 && q.gpr != GPR_RSP, "a CR access other than CR3 or CR8 resumed the guest");
 		CHECK(rip == next, "CR3 access: RIP");
 		CHECK(!(changed & ~(1u << q.gpr)) && (q.type == CR_ACCESS_MOV_FROM || !changed),
 		      "CR3 access changed registers it should not");
@@ -424,13 +439,22 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 		}
 		break;
 	case EXIT_REASON_PREEMPTION_TIMER: {
-		/* Another round of a budget over 32 bits of timer counts. */
-		uint64_t round = budget_before > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : budget_before;
-		CHECK(budget_before && !changed && rip == rip_before, "preemption timer resumed without budget left");
-		CHECK(fake_vmcs_writes_to(VMX_PREEMPTION_TIMER_VALUE) == 1 && fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE) == round &&
-		      fv.vm.budget_left == budget_before - round, "preemption timer: the next round");
+		/* Guest time is up but wall time is left: re-armed with what is left of the deadline. */
+		uint64_t counts = budget_before >> (fv.vm.caps->misc & 0x1f);
+		uint64_t round = counts == 0 ? 1 : counts > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : counts;
+		CHECK(budget_before && !changed && rip == rip_before, "preemption timer resumed past the deadline");
+		CHECK(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE) == round, "preemption timer: re-armed with the rest");
 		break;
 	}
+	case EXIT_REASON_EXCEPTION_NMI: {
+		struct intr_info ii;
+		intr_info_decode((uint32_t)fake_vmcs_get(VM_EXIT_INTR_INFO), &ii);
+		CHECK(ii.type == INTR_TYPE_NMI && !changed && rip == rip_before, "only an NMI resumes the guest, untouched");
+		break;
+	}
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+		CHECK(!changed && rip == rip_before, "an external interrupt resumes the guest untouched");
+		break;
 	case EXIT_REASON_EPT_MISCONFIG:
 		CHECK(!changed && rip == rip_before, "EPT misconfig repaired: RIP and registers unchanged");
 		CHECK(fv.vm.misconfig_gpa == 0, "EPT misconfig repaired but still planted");
@@ -438,7 +462,8 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 	default:
 		CHECK(0, "exit reason 0x%x resumed the guest", e->reason);
 	}
-	if (basic != EXIT_REASON_RDMSR && basic != EXIT_REASON_WRMSR && basic != EXIT_REASON_XSETBV)
+	if (basic != EXIT_REASON_RDMSR && basic != EXIT_REASON_WRMSR && basic != EXIT_REASON_XSETBV &&
+	    basic != EXIT_REASON_CR_ACCESS)
 		CHECK(!fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD), "an event injected on exit reason %u", basic);
 }
 
@@ -575,21 +600,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(fake_vm_reset(&fv), "EPT tables leaked by the previous guest");
 	fv.vm.exit_log = !(data[0] & 1);
-	fv.vm.budget_left = (uint64_t[]){ 0, 1, 0x100000000ull, 0x2fffffffeull }[(data[0] >> 2) & 3];
+	fake_hw.tsc = fv.vm.deadline - (uint64_t[]){ 0, 1, 0x100000000ull, 0x2fffffffeull }[(data[0] >> 2) & 3];
 	ev_msr = ev_violation = 0;
 	fake_regs_init(&fv, &e.regs);
 	data++, size--;
 
 	for (; size >= REC_SIZE && nexits < MAX_EXITS; data += REC_SIZE, size -= REC_SIZE, nexits++) {
 		struct guest_regs before;
-		uint64_t rip_before, total_before, count_before, budget_before = fv.vm.budget_left;
+		uint64_t rip_before, total_before, count_before, budget_before;
 		unsigned invepts = fake_hw.invept_calls;
 		bool reference;
 
 		build_exit(data, &e);
+		budget_before = fv.vm.deadline > fake_hw.tsc ? fv.vm.deadline - fake_hw.tsc : 0;
 		before = e.regs;
 		rip_before = fake_vmcs_get(GUEST_RIP);
-		total_before = fv.vm.exits_total;
+		total_before = vm_exits_total(&fv.vm);
 		count_before = (e.reason & EXIT_REASON_BASIC_MASK) < EXIT_REASON_COUNT ?
 			       fv.vm.exit_counts[e.reason & EXIT_REASON_BASIC_MASK] : 0;
 		reference = fake_vmcs_get(HOST_RIP) == (uint64_t)(uintptr_t)vmx_exit_reference &&

@@ -13,6 +13,10 @@
 #include "arch/x86_64/cr.h"
 #include "vmm/exit/dispatch.h"
 #include "vmm/shutdown.h"
+#include "arch/x86_64/lapic.h"
+#include "arch/x86_64/nmi.h"
+#include "vmm/config.h"
+#include "vmm/vm/budget.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_dump.h"
@@ -175,6 +179,17 @@ enum vmx_result invept(uint64_t type, uint64_t eptp)
 	return VMX_OK;
 }
 
+enum vmx_result invvpid(uint64_t type, uint16_t vpid, uint64_t gla)
+{
+	fake_hw.invvpid_calls++;
+	fake_hw.invvpid_type = type;
+	(void)vpid;
+	(void)gla;
+	if (type > INVVPID_TYPE_SINGLE_CONTEXT_RETAINING_GLOBALS)
+		return vmx_report_failure("INVVPID", fail_valid(28), type);
+	return VMX_OK;
+}
+
 /* ------------------------------------------------------------------ the CPU */
 
 struct fake_cpu_hw fake_hw;
@@ -267,6 +282,12 @@ void hv_fatal(enum hv_status s, const char *why)
 }
 
 /* vmm/vm/vmcs_setup.c */
+/* arch/x86_64/isr.asm: an IRET to itself in the image. */
+void nmi_unblock(void)
+{
+	fake_hw.nmi_unblocks++;
+}
+
 void vmcs_dump_guest_state(void)
 {
 	fake_hw.vmcs_dumps++;
@@ -392,6 +413,8 @@ static bool build_ept(struct fake_vm *fv)
 	return true;
 }
 
+uint32_t fake_lapic_page[1024];
+
 static void init_vm_state(struct fake_vm *fv)
 {
 	struct vm *vm = &fv->vm;
@@ -410,6 +433,14 @@ static void init_vm_state(struct fake_vm *fv)
 	vm->launch_regs.gpr[GPR_RDI] = base;
 	vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
 	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+	/* The time budget as budget_setup and budget_start leave it, at the fake clock's start. */
+	vm->budget_ticks = (fv->bi.cfg.guest_budget_mtsc ? fv->bi.cfg.guest_budget_mtsc : HV_DEFAULT_BUDGET_MTSC) *
+			   1000000ull;
+	vm->deadline = FAKE_TSC_START + vm->budget_ticks;
+	vm->budget_exits = BUDGET_CHECK_EXITS;
+	vm->timer = true;
+	memset(fake_lapic_page, 0, sizeof(fake_lapic_page));
+	host_lapic = (struct lapic){ .present = true, .mmio = fake_lapic_page };
 	current_vm = vm;
 }
 

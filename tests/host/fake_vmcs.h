@@ -74,7 +74,10 @@ struct fake_cpu_hw {
 	unsigned port_writes, port_reads;         /* outb / inb */
 	unsigned invept_calls;
 	uint64_t invept_type, invept_eptp;
+	unsigned invvpid_calls;
+	uint64_t invvpid_type;
 	unsigned vmcs_dumps;                      /* vmcs_dump_guest_state() calls */
+	unsigned nmi_unblocks;                    /* nmi_unblock() calls (an IRET in the image) */
 	uint64_t tsc;                             /* the log's rate-limit clock */
 	unsigned uart_room;                       /* bytes the serial port takes per log_pump round */
 	unsigned uart_patience;                   /* with uart_room 0: polls until 16 bytes go (default 100) */
@@ -131,6 +134,8 @@ struct fake_vm {
 };
 
 #define FAKE_ENTRY_OFFSET 0x10020ull   /* where RIP starts, as for the default guest */
+/* The local APIC's register page as the exit path sees it (host_lapic, xAPIC mode). */
+extern uint32_t fake_lapic_page[1024];
 
 /* Memory, EPT (identity map, rwx, WB), VM fields as vm_run/guest_load set them, current_vm, a
  * fresh VMCS (GUEST_RIP = base + FAKE_ENTRY_OFFSET, GUEST_RSP = end of memory, GUEST_CR3 = base,

@@ -123,7 +123,7 @@ static void test_rip_advances_by_instruction_length(void **state)
 		}
 	}
 	assert_int_equal(fake_vmcs_failed_writes() + fake_vmcs_failed_reads(), 0);
-	assert_int_equal(fv.vm.exits_total, 6 * 15);
+	assert_int_equal(vm_exits_total(&fv.vm), 6 * 15);
 	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_HLT], 15);
 }
 

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "tests/host/exit_harness.h"
+#include "vmm/vm/budget.h"
 #include "vmm/exit/dispatch.h"
 
 /* ------------------------------------------------------------------ the summary */
@@ -53,13 +54,12 @@ static void test_summary_wraps_long_lines(void **state)
 	/* Counts with many digits, so the list passes 180 characters. */
 	for (size_t k = 0; k < sizeof(reasons) / sizeof(reasons[0]); k++)
 		fv.vm.exit_counts[reasons[k]] = 1234567890123ull + k;
-	fv.vm.exits_total = 99;
 	regs.gpr[GPR_RAX] = 0x40000000;
 	regs.gpr[GPR_RCX] = 0;
 	set_violation(0, 0);
 	assert_true(run(EXIT_REASON_TRIPLE_FAULT, 0, 0));
 	summary(sum, sizeof(sum));
-	assert_string_equal(sum, "guest=test exits=100 TRIPLE_FAULT=1 CPUID=1234567890123 HLT=1234567890124 "
+	assert_string_equal(sum, "guest=test exits=9876543121013 TRIPLE_FAULT=1 CPUID=1234567890123 HLT=1234567890124 "
 				 "INVD=1234567890125 VMCALL=1234567890126 IO_INSTRUCTION=1234567890127 RDMSR=1234567890128 "
 				 "WRMSR=1234567890129 WBINVD=1234567890130");
 	assert_true(fake_log_count("[hv] summary: ") >= 2);
@@ -73,7 +73,7 @@ static void test_summary_wraps_long_lines(void **state)
 
 static void test_unhandled_exits_end_guest(void **state)
 {
-	static const uint32_t reasons[] = { 1, 3, 7, 9, 16, 29, 36, 50, 56, 71, 85, 86, 200, 0xffff };
+	static const uint32_t reasons[] = { 3, 7, 9, 16, 29, 36, 50, 56, 71, 85, 86, 200, 0xffff };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
@@ -87,16 +87,16 @@ static void test_unhandled_exits_end_guest(void **state)
 		assert_true(fake_log_find("[hv] guest-regs rax=0x1111 rbx=0x0 ", 0) >= 0);
 		assert_true(fake_log_find("[hv] guest-regs r8=0x8888 ", 0) >= 0);
 	}
-	/* Beyond the table: counted in the total only. */
-	assert_int_equal(fv.vm.exits_total, sizeof(reasons) / sizeof(reasons[0]));
+	/* The total is the sum of the per-reason counts: reasons beyond the table are not in it. */
+	assert_int_equal(vm_exits_total(&fv.vm), sizeof(reasons) / sizeof(reasons[0]) - 3);
 	assert_int_equal(rip(), RIP0);
 }
 
 static void test_unhandled_exit_names(void **state)
 {
 	(void)state;
-	assert_true(run(EXIT_REASON_EXTERNAL_INTERRUPT, 0, 0));
-	assert_ended(HV_E_GUEST, "ended: unhandled exit 1 (External interrupt) qualification=0x0 rip=0x%llx", ULL(RIP0));
+	assert_true(run(EXIT_REASON_INIT_SIGNAL, 0, 0));
+	assert_ended(HV_E_GUEST, "ended: unhandled exit 3 (INIT signal) qualification=0x0 rip=0x%llx", ULL(RIP0));
 	fake_log_reset();
 	assert_true(run(86, 0, 0));
 	assert_ended(HV_E_GUEST, "ended: unhandled exit 86 (unknown exit reason) qualification=0x0 rip=0x%llx", ULL(RIP0));
@@ -137,15 +137,49 @@ static void test_exception_nmi(void **state)
 	fake_vmcs_set(VM_EXIT_INTR_ERROR_CODE, 2);
 	assert_true(run(EXIT_REASON_EXCEPTION_NMI, 0x1000, 0));
 	assert_ended(HV_E_GUEST, "ended: hardware-exception vector=14 error_code=0x2 rip=0x%llx", ULL(RIP0));
-	fake_log_reset();
-	fake_vmcs_set(VM_EXIT_INTR_INFO, INTR_INFO_VALID | (2u << 8) | 2);
-	assert_true(run(EXIT_REASON_EXCEPTION_NMI, 0, 0));
-	assert_ended(HV_E_GUEST, "ended: nmi vector=2 error_code=0x0 rip=0x%llx", ULL(RIP0));
+}
+
+/* An NMI during the guest is the platform's: counted, NMIs unblocked in root mode (the VM exit
+ * left them blocked), one rate-limited line, the guest resumes where it was. */
+static void test_nmi_during_guest_resumes(void **state)
+{
+	(void)state;
+	fake_vmcs_set(VM_EXIT_INTR_INFO, INTR_INFO_VALID | (INTR_TYPE_NMI << 8) | 2);
+	run_resumed(EXIT_REASON_EXCEPTION_NMI, 0, 0);
+	run_resumed(EXIT_REASON_EXCEPTION_NMI, 0, 0);
+	assert_int_equal(fv.vm.nmis, 2);
+	assert_int_equal(fake_hw.nmi_unblocks, 2);
+	assert_int_equal(rip(), RIP0);
+	assert_int_equal(fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD), 0);   /* not passed to the guest */
+	log_pump();
+	assert_line(0, "[hv] nmi: arrived during the guest at rip=0x%llx (1 so far): counted, guest resumed", ULL(RIP0));
+	assert_line(1, "[hv] nmi: arrived during the guest at rip=0x%llx (2 so far): counted, guest resumed", ULL(RIP0));
+	assert_int_equal(fake_log_nlines(), 2);
+}
+
+/* A time budget spent making the hypervisor work: the wall clock is read every
+ * BUDGET_CHECK_EXITS exits, and the guest ends at the first read past the deadline. */
+static void test_budget_counts_exits(void **state)
+{
+	(void)state;
+	fv.vm.budget_exits = 2;
+	fake_hw.tsc = fv.vm.deadline - 1;
+	run_resumed(EXIT_REASON_CPUID, 0, 2);
+	assert_int_equal(fv.vm.budget_exits, 1);
+	run_resumed(EXIT_REASON_CPUID, 0, 2);   /* read: not yet: re-armed, timer set to what is left */
+	assert_int_equal(fv.vm.budget_exits, BUDGET_CHECK_EXITS);
+	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 1);
+	fv.vm.budget_exits = 1;
+	fake_hw.tsc = fv.vm.deadline;
+	assert_true(run(EXIT_REASON_CPUID, 0, 2));
+	assert_ended(HV_E_GUEST, "ended: time budget used up (counted at an exit: the hypervisor's work on its "
+		     "exits is charged)");
 }
 
 static void test_preemption_timer(void **state)
 {
 	(void)state;
+	fake_hw.tsc = fv.vm.deadline;   /* the wall-clock budget is spent */
 	assert_true(run(EXIT_REASON_PREEMPTION_TIMER, 0, 0));
 	assert_ended(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
 }
@@ -153,16 +187,18 @@ static void test_preemption_timer(void **state)
 static void test_preemption_timer_rounds(void **state)
 {
 	(void)state;
-	/* A budget over 2^32 timer counts is served in rounds: each expiry re-arms the timer. */
-	fv.vm.budget_left = 0x123456789ull;
+	/* The timer counts guest time only: when it fires before the wall-clock deadline, it is
+	 * re-armed with what is left of it, at most 2^32 - 1 counts a round (IA32_VMX_MISC rate 0
+	 * on the fake CPU: one count per TSC tick). */
+	fake_hw.tsc = fv.vm.deadline - 0x123456789ull;
 	run_resumed(EXIT_REASON_PREEMPTION_TIMER, 0, 0);
 	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0xffffffffull);
-	assert_int_equal(fv.vm.budget_left, 0x123456789ull - 0xffffffffull);
+	fake_hw.tsc += 0xffffffffull;
 	run_resumed(EXIT_REASON_PREEMPTION_TIMER, 0, 0);
 	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0x123456789ull - 0xffffffffull);
-	assert_int_equal(fv.vm.budget_left, 0);
 	assert_int_equal(rip(), RIP0);
 	assert_log_empty();
+	fake_hw.tsc = fv.vm.deadline + 1;
 	assert_true(run(EXIT_REASON_PREEMPTION_TIMER, 0, 0));
 	assert_ended(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
 	{
@@ -227,6 +263,8 @@ int main(void)
 		T(test_exception_nmi),
 		T(test_preemption_timer),
 		T(test_preemption_timer_rounds),
+		T(test_nmi_during_guest_resumes),
+		T(test_budget_counts_exits),
 		T(test_vmread_failure_is_logged),
 		T(test_vmresume_failure),
 	};

@@ -186,7 +186,7 @@ static const struct abi_const c_abi[] = {
 	ABI(HC_PERM_R), ABI(HC_PERM_W), ABI(HC_PERM_X), ABI(HC_FAULT_REGRANT), ABI(HC_FAULT_KEEP),
 	ABI(HC_FAULT_RESUME),
 	ABI(HC_E_UNKNOWN), ABI(HC_E_RANGE), ABI(HC_E_ALIGN), ABI(HC_E_LENGTH), ABI(HC_E_INVAL),
-	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM), ABI(HC_E_NORESUME),
+	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM), ABI(HC_E_NORESUME), ABI(HC_E_PRIV),
 	ABI(GUEST_SERIAL_PORT), ABI(GUEST_DEBUG_PORT), ABI(CPUID_HV_BASE),
 };
 
@@ -239,7 +239,7 @@ static void test_hypercall_distinct(void **state)
 	static const long long calls[] = { HC_NOP, HC_PRINT, HC_DONE, HC_PROTECT, HC_EPT_MISCONFIG_DEMO,
 					   HC_SET_RESUME, HC_BENCH_REFERENCE, HC_WRITE };
 	static const long long errors[] = { HC_E_UNKNOWN, HC_E_RANGE, HC_E_ALIGN, HC_E_LENGTH,
-					    HC_E_INVAL, HC_E_NOSPACE, HC_E_NOMEM, HC_E_NORESUME };
+					    HC_E_INVAL, HC_E_NOSPACE, HC_E_NOMEM, HC_E_NORESUME, HC_E_PRIV };
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)

@@ -2,9 +2,26 @@
  * may be forced on where the CPU has no TRUE controls); a change to a host-owned CR0/CR4 bit
  * (the VMX fixed bits) ends the guest. */
 #include "arch/lib/fmt.h"
+#include "arch/x86_64/cr.h"
 #include "vmm/decode/exit_qual_cr.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
+
+/* MOV to/from CR8 (CR8-load and CR8-store exiting): the guest's task priority is its own value,
+ * never the APIC's. Bits 63:4 must be 0 (SDM Vol. 3A §2.5 "Control Registers"). */
+static void cr8_access(struct vm *vm, const struct cr_qual *q, uint64_t *reg)
+{
+	if (q->type == CR_ACCESS_MOV_TO) {
+		if (*reg & ~CR8_TPR_MASK) {
+			inject_gp();
+			return;
+		}
+		vm->tpr = (uint8_t)*reg;
+	} else {
+		*reg = vm->tpr;
+	}
+	skip_instruction();
+}
 
 void handle_cr_access(struct vm *vm, struct guest_regs *r)
 {
@@ -12,9 +29,12 @@ void handle_cr_access(struct vm *vm, struct guest_regs *r)
 	uint64_t *reg;
 	char what[160];
 
-	(void)vm;
 	cr_qual_decode(vmread64(EXIT_QUALIFICATION), &q);
 	reg = &r->gpr[q.gpr];
+	if (q.cr == 8) {
+		cr8_access(vm, &q, reg);
+		return;
+	}
 	if (q.cr == 3 && q.gpr != GPR_RSP) {
 		if (q.type == CR_ACCESS_MOV_TO)
 			vmwrite(GUEST_CR3, *reg);

@@ -73,12 +73,48 @@ static inline void log_ept_policy(const struct vm *vm, bool logged, uint64_t wha
 		log_suppress(LOG_TAG_EPT_POLICY);
 }
 
+/* The violation happened while the CPU delivered an event (IDT-vectoring information valid):
+ * the event was not delivered. When the guest goes on at the same RIP, deliver it again (SDM
+ * Vol. 3C §28.2.4 "Information for VM Exits That Occur During Event Delivery"); a software event
+ * needs its instruction length. */
+static void reinject_event(void)
+{
+	uint32_t info = (uint32_t)vmread64(IDT_VECTORING_INFO_FIELD);
+	struct intr_info ii;
+
+	if (!(info & INTR_INFO_VALID))
+		return;
+	intr_info_decode(info, &ii);
+	vmwrite(VM_ENTRY_INTR_INFO_FIELD, intr_info_encode(ii.vector, ii.type, ii.has_error_code));
+	if (ii.has_error_code)
+		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, vmread64(IDT_VECTORING_ERROR_CODE));
+	if (ii.type == INTR_TYPE_SW_INTERRUPT || ii.type == INTR_TYPE_PRIV_SW_EXCEPTION ||
+	    ii.type == INTR_TYPE_SW_EXCEPTION)
+		vmwrite(VM_ENTRY_INSTRUCTION_LEN, vmread64(VM_EXIT_INSTRUCTION_LEN));
+}
+
+/* "ended: ..." for an access outside guest memory, saying when it was during event delivery. */
+static __attribute__((noreturn)) void end_outside(const struct vm *vm, uint64_t gpa)
+{
+	uint32_t info = (uint32_t)vmread64(IDT_VECTORING_INFO_FIELD);
+	struct intr_info ii;
+	char what[200];
+	int n = hv_snprintf(what, sizeof(what), "ended: access to gpa=0x%llx outside its memory 0x%llx-0x%llx",
+			    (unsigned long long)gpa, (unsigned long long)vm->mem_base,
+			    (unsigned long long)(vm->mem_base + vm->mem_size - 1));
+
+	intr_info_decode(info, &ii);
+	if (ii.valid)
+		hv_snprintf(what + n, sizeof(what) - (size_t)n, " while delivering %s vector %u", intr_type_name(ii.type),
+			    ii.vector);
+	vm_end(HV_E_GUEST, what);
+}
+
 void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 {
 	uint64_t gpa = vmread_hot(GUEST_PHYSICAL_ADDRESS);
 	struct protected_page *p;
 	bool logged = false;
-	char what[160];
 
 	(void)r;
 	if (vm->exit_log && (logged = log_ratelimit(LOG_TAG_EPT_VIOLATION)))
@@ -90,13 +126,12 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 			log_ept_policy(vm, logged, POLICY_OUTSIDE, gpa, vm->resume_rip, 0);
 			return;
 		}
-		hv_snprintf(what, sizeof(what), "ended: access to gpa=0x%llx outside its memory 0x%llx-0x%llx",
-			    (unsigned long long)gpa, (unsigned long long)vm->mem_base,
-			    (unsigned long long)(vm->mem_base + vm->mem_size - 1));
-		vm_end(HV_E_GUEST, what);
+		end_outside(vm, gpa);
 	}
 	p = protect_find(vm, gpa);
 	if (!p) {
+		char what[160];
+
 		hv_snprintf(what, sizeof(what), "ended: violation at gpa=0x%llx on a page it never protected",
 			    (unsigned long long)gpa);
 		vm_end(HV_E_GUEST, what);
@@ -108,11 +143,13 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 		return;
 	}
 	if (p->on_fault == HC_FAULT_KEEP) {
+		reinject_event();
 		log_ept_policy(vm, logged, POLICY_KEEP, p->gpa, 0, p->faults);
 		return;
 	}
 	uint64_t page = p->gpa;
 	if (protect_regrant(vm, p) != EPT_OK)
 		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
+	reinject_event();
 	log_ept_policy(vm, logged, POLICY_REGRANT, page, 0, 0);
 }

@@ -1,7 +1,9 @@
 /* Exceptions and NMIs (exit reason 0) and triple faults (2): the guest ends with the event and
  * its registers. Also the #GP the other handlers inject. */
 #include "arch/lib/fmt.h"
+#include "arch/lib/log.h"
 #include "arch/x86_64/idt.h"
+#include "arch/x86_64/nmi.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
@@ -23,13 +25,26 @@ void handle_triple_fault(struct vm *vm, struct guest_regs *r)
 	vm_end(HV_E_GUEST, what);
 }
 
+/* An NMI during the guest is the platform's (a watchdog, SERR, an NMI button), not the guest's: it
+ * is counted and the guest resumes. The VM exit left NMIs blocked in root mode: unblock them. */
+static void nmi_during_guest(struct vm *vm)
+{
+	nmi_unblock();
+	vm->nmis++;
+	hv_log_tagged(LOG_TAG_NMI, "nmi: arrived during the guest at rip=0x%llx (%llu so far): counted, guest resumed",
+		      (unsigned long long)vmread64(GUEST_RIP), (unsigned long long)vm->nmis);
+}
+
 void handle_exception_nmi(struct vm *vm, struct guest_regs *r)
 {
 	struct intr_info ii;
 	char what[160];
 
-	(void)vm;
 	intr_info_decode((uint32_t)vmread64(VM_EXIT_INTR_INFO), &ii);
+	if (ii.type == INTR_TYPE_NMI) {
+		nmi_during_guest(vm);
+		return;
+	}
 	hv_snprintf(what, sizeof(what), "ended: %s vector=%u error_code=0x%llx rip=0x%llx", intr_type_name(ii.type),
 		    ii.vector, (unsigned long long)(ii.has_error_code ? vmread64(VM_EXIT_INTR_ERROR_CODE) : 0),
 		    (unsigned long long)vmread64(GUEST_RIP));

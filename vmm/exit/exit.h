@@ -33,6 +33,7 @@ void inject_gp(void);
 
 /* The handlers, by exit reason. */
 void handle_cpuid(struct vm *vm, struct guest_regs *r);             /* cpuid.c */
+void handle_external_interrupt(struct vm *vm, struct guest_regs *r); /* interrupt.c */
 void handle_io(struct vm *vm, struct guest_regs *r);                /* io.c */
 void handle_vmcall(struct vm *vm, struct guest_regs *r);            /* vmcall.c */
 void handle_cr_access(struct vm *vm, struct guest_regs *r);         /* cr_access.c */

@@ -37,6 +37,7 @@ enum hypercall_error {
 	HC_E_NOSPACE = -6,         /* too many protected pages */
 	HC_E_NOMEM = -7,           /* no memory for EPT tables */
 	HC_E_NORESUME = -8,        /* HC_FAULT_RESUME without a resume address (HC_SET_RESUME first) */
+	HC_E_PRIV = -9,            /* called from CPL > 0: only HC_NOP is answered outside the guest's kernel */
 };
 
 /* The hypervisor's CPUID leaves, answered without the real CPUID. */

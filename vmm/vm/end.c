@@ -3,6 +3,7 @@
 #include "vmm/vm/end.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
+#include "arch/x86_64/nmi.h"
 #include "ept/ept_bits.h"
 #include "vmm/shutdown.h"
 #include "vmm/vm/vm.h"
@@ -28,7 +29,7 @@ static void log_summary(const struct vm *vm)
 {
 	char line[LOG_LINE_MAX];
 	int n = hv_snprintf(line, sizeof(line), "guest=%s exits=%llu", vm->guest_name,
-			    (unsigned long long)vm->exits_total);
+			    (unsigned long long)vm_exits_total(vm));
 
 	for (uint32_t i = 0; i < EXIT_REASON_COUNT; i++) {
 		if (!vm->exit_counts[i])
@@ -83,6 +84,15 @@ static bool audit_ept(const struct vm *vm)
 	return true;
 }
 
+/* NMIs and interrupts the platform sent while the guest ran: only when there were any. */
+static void log_interrupts(const struct vm *vm)
+{
+	if (!nmi_root_count && !vm->nmis && !vm->interrupts)
+		return;
+	hv_log("interrupts: nmi_root=%llu nmi_guest=%llu external=%llu", (unsigned long long)nmi_root_count,
+	       (unsigned long long)vm->nmis, (unsigned long long)vm->interrupts);
+}
+
 static void log_log_stats(void)
 {
 	struct log_stats st;
@@ -104,6 +114,7 @@ void vm_end(enum hv_status s, const char *what)
 	log_ratelimit_report();
 	hv_log("guest: %s", what);
 	log_summary(vm);
+	log_interrupts(vm);
 	log_log_stats();
 	if (!audit_ept(vm) && s == HV_OK)
 		s = HV_E_EPT;

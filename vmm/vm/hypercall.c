@@ -3,11 +3,24 @@
 #include "vmm/vm/hypercall.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
+#include "arch/x86_64/segment.h"
 #include "vmm/vm/end.h"
 #include "vmm/vm/misconfig_demo.h"
 #include "vmm/vm/protect.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
+
+/* Guest text from a hypercall, as the serial port shows it: lines of at most GUEST_LINE_MAX
+ * bytes (a longer text continues on the next line). */
+static void print_guest_text(const char *s, uint64_t n)
+{
+	do {
+		uint64_t k = n > GUEST_LINE_MAX ? GUEST_LINE_MAX : n;
+
+		log_guest_line(s, (size_t)k);
+		s += k, n -= k;
+	} while (n);
+}
 
 static int64_t hc_print(struct vm *vm, uint64_t gpa)
 {
@@ -20,7 +33,7 @@ static int64_t hc_print(struct vm *vm, uint64_t gpa)
 		n++;
 	if (n == HC_PRINT_MAX || !guest_gpa_in_region(vm, gpa + n, 1))
 		return HC_E_LENGTH;
-	log_guest_line(s, n);
+	print_guest_text(s, n);
 	return (int64_t)n;
 }
 
@@ -30,7 +43,7 @@ static int64_t hc_write(struct vm *vm, uint64_t gpa, uint64_t len)
 		return HC_E_LENGTH;
 	if (!guest_gpa_in_region(vm, gpa, len ? len : 1))
 		return HC_E_RANGE;
-	log_guest_line((const char *)gpa, len);
+	print_guest_text((const char *)gpa, len);
 	return (int64_t)len;
 }
 
@@ -55,11 +68,22 @@ static int64_t hc_bench_reference(void)
 	return 0;
 }
 
+/* The guest's current privilege level: the DPL of SS (SDM Vol. 3C §27.3.1.2 "Checks on Guest
+ * Segment Registers"; CS.DPL can differ for conforming code). */
+static unsigned guest_cpl(void)
+{
+	return (unsigned)(vmread64(GUEST_SS_AR_BYTES) >> SEG_AR_DPL_SHIFT) & 3;
+}
+
 void hypercall_dispatch(struct vm *vm, struct guest_regs *r)
 {
 	uint64_t *g = r->gpr;
 	int64_t ret;
 
+	if (guest_cpl() != 0 && g[GPR_RAX] != HC_NOP) {
+		g[GPR_RAX] = (uint64_t)HC_E_PRIV;   /* as KVM: hypercalls are the guest kernel's */
+		return;
+	}
 	switch (g[GPR_RAX]) {
 	case HC_NOP:
 		ret = 0;

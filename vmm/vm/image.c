@@ -51,9 +51,13 @@ int guest_image_check(const uint8_t *d, uint64_t size, uint64_t max, struct gues
 	if (h->version != GUEST_FORMAT_VERSION)
 		return fail(GUEST_IMAGE_BAD_VERSION, why, why_len, "format version %llu, expected %llu", h->version,
 			    GUEST_FORMAT_VERSION);
-	if (h->header_size != sizeof(*h) || h->flags || h->reserved)
-		return fail(GUEST_IMAGE_BAD_HEADER, why, why_len, "header_size %llu (expected %llu) or non-zero flags/reserved",
-			    h->header_size, sizeof(*h));
+	if (h->header_size != sizeof(*h))
+		return fail(GUEST_IMAGE_BAD_HEADER, why, why_len, "header_size is %llu, expected %llu", h->header_size,
+			    sizeof(*h));
+	if (h->flags)
+		return fail(GUEST_IMAGE_BAD_HEADER, why, why_len, "flags is 0x%llx, must be 0", h->flags, 0);
+	if (h->reserved)
+		return fail(GUEST_IMAGE_BAD_HEADER, why, why_len, "reserved is 0x%llx, must be 0", h->reserved, 0);
 	if (h->image_size > size)
 		return fail(GUEST_IMAGE_TRUNCATED, why, why_len, "truncated: header says %llu bytes, file has %llu",
 			    h->image_size, size);

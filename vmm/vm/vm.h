@@ -38,16 +38,22 @@ struct vm {
 	hpa_t vmcs_pa;
 	uint64_t exit_stack_top;
 	struct guest_regs launch_regs;
-	/* Exit accounting. */
-	uint64_t exits_total;
+	/* Exit accounting (the total is their sum: vm_exits_total). */
 	uint64_t exit_counts[EXIT_REASON_COUNT];
+	uint64_t nmis;                        /* NMIs that arrived during the guest (exit reason 0) */
+	uint64_t interrupts;                  /* external interrupts that arrived during the guest */
+	uint8_t tpr;                          /* the guest's CR8 (its own, not the APIC's) */
 	/* Hypercall state. */
 	struct protected_page protected[VM_MAX_PROTECTED];
 	unsigned nprotected;
 	gpa_t misconfig_gpa;                  /* page planted by HC_EPT_MISCONFIG_DEMO, or 0 */
 	gpa_t resume_rip;                     /* HC_SET_RESUME: where a refused access continues, or 0 */
 	bool exit_log;                        /* HV.CFG exit_log: log ept-violation/ept-policy lines */
-	uint64_t budget_left;                 /* preemption-timer counts still to serve after this round */
+	/* The time budget (vmm/vm/budget.c). */
+	uint64_t budget_ticks;                /* HV.CFG budget_mtsc in TSC ticks */
+	uint64_t deadline;                    /* TSC value at which the guest is ended */
+	uint32_t budget_exits;                /* exits until the wall clock is read again */
+	bool timer;                           /* the VMX-preemption timer is on */
 	/* The guest's serial port: bytes until a newline. */
 	char line[GUEST_LINE_MAX + 1];
 	unsigned line_len;
@@ -56,6 +62,16 @@ struct vm {
 
 /* The guest that runs (hidden: the exit path reaches it without a GOT load). */
 extern struct vm *current_vm __attribute__((visibility("hidden")));
+
+/* Exits so far: the sum of the per-reason counts. */
+static inline uint64_t vm_exits_total(const struct vm *vm)
+{
+	uint64_t n = 0;
+
+	for (unsigned i = 0; i < EXIT_REASON_COUNT; i++)
+		n += vm->exit_counts[i];
+	return n;
+}
 
 /* Is [gpa, gpa + len) inside the guest's memory? (No overflow: gpa + len is never computed.) */
 static inline bool guest_gpa_in_region(const struct vm *vm, gpa_t gpa, uint64_t len)

@@ -9,8 +9,10 @@
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/msr.h"
+#include "vmm/vm/budget.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vmx/controls.h"
+#include "vmm/vmx/errata.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
 
@@ -41,8 +43,13 @@ static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size
 	    (s = compute_one("VM-exit", c->exit, &vmx_exit_want, &exit_ctls, why, why_len)) ||
 	    (s = compute_one("VM-entry", c->entry, &vmx_entry_want, &entry_ctls, why, why_len)))
 		return s;
-	/* The budget needs both halves: the timer, and saving its value so it spans exits. */
-	if (!(exit_ctls & EXIT_SAVE_PREEMPTION_TIMER) || !(pin_ctls & PIN_PREEMPTION_TIMER)) {
+	/* Virtual NMIs need NMI exiting (SDM Vol. 3C §27.2.1.1 "VM-Execution Control Fields"). */
+	if (!(pin_ctls & PIN_NMI_EXITING))
+		pin_ctls &= ~PIN_VIRTUAL_NMIS;
+	/* The budget needs both halves: the timer, and saving its value so it spans exits; and a
+	 * timer that counts right (vmm/vmx/errata.c). */
+	if (!(exit_ctls & EXIT_SAVE_PREEMPTION_TIMER) || !(pin_ctls & PIN_PREEMPTION_TIMER) ||
+	    vmx_preemption_timer_erratum(c->signature)) {
 		pin_ctls &= ~PIN_PREEMPTION_TIMER;
 		exit_ctls &= ~EXIT_SAVE_PREEMPTION_TIMER;
 	}
@@ -182,18 +189,6 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
 }
 
-/* The guest's time budget in VMX-preemption timer counts: the timer counts down once every 2^X
- * TSC ticks, X = IA32_VMX_MISC[4:0] (SDM Vol. 3C §26.5.1 "VMX-Preemption Timer"); it keeps
- * counting across exits because its value is saved. A budget over 32 bits of counts is served in
- * rounds (vmm/vmx_exit.c re-arms it). */
-static uint64_t budget_timer_counts(const struct vm *vm)
-{
-	unsigned rate = (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK);
-	uint64_t v = (vm->bi->cfg.guest_budget_mtsc * 1000000ull) >> rate;
-
-	return v ? v : 1;
-}
-
 /* HV.CFG test_flags: break one field on purpose, so the tests see each failure report. */
 static void apply_test_flags(const struct vm *vm)
 {
@@ -243,17 +238,10 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	write_controls(vm, io_a, io_b, msr);
 	write_host_state(vm);
 	write_guest_state(vm);
-	if (pin_ctls & PIN_PREEMPTION_TIMER) {
-		uint64_t counts = budget_timer_counts(vm);
-		uint64_t first = counts > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : counts;
-		vm->budget_left = counts - first;
-		vmwrite(VMX_PREEMPTION_TIMER_VALUE, first);
-		hv_log("budget: %llu million TSC ticks (VMX-preemption timer 0x%llx, rate 2^%u)",
-		       (unsigned long long)vm->bi->cfg.guest_budget_mtsc, (unsigned long long)counts,
-		       (unsigned)(vm->caps->misc & VMX_MISC_PREEMPT_RATE_MASK));
-	} else {
-		hv_log("budget: none (this CPU has no VMX-preemption timer): a guest that never stops runs forever");
-	}
+	budget_setup(vm, pin_ctls & PIN_PREEMPTION_TIMER,
+		     vmx_preemption_timer_erratum(vm->caps->signature) ?
+			     "no VMX-preemption timer: it counts wrong on this CPU (erratum)" :
+			     "no VMX-preemption timer on this CPU");
 	apply_test_flags(vm);
 	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
 	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,

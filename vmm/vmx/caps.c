@@ -3,6 +3,7 @@
  * §24.8 "Restrictions on VMX Operation"; Vol. 3D Appendix A "VMX Capability Reporting Facility". */
 #include "vmm/vmx/caps.h"
 #include "arch/x86_64/cpuid.h"
+#include "arch/x86_64/cpuid_info.h"
 #include "arch/x86_64/msr.h"
 #include "ept/ept_bits.h"
 #include "arch/lib/fmt.h"
@@ -31,7 +32,6 @@ static bool vendor_is_intel(const char *v)
 
 static void read_signature(const struct cpu_ops *ops, struct vmx_caps *c, uint32_t eax)
 {
-	struct cpuid_regs r;
 	uint32_t family = (eax >> 8) & 0xf, model = (eax >> 4) & 0xf;
 
 	if (family == 0xf)
@@ -39,14 +39,8 @@ static void read_signature(const struct cpu_ops *ops, struct vmx_caps *c, uint32
 	if (family == 0x6 || family >= 0xf)
 		model |= ((eax >> 16) & 0xf) << 4;
 	c->family = family, c->model = model, c->stepping = eax & 0xf;
-	/* MAXPHYADDR: CPUID.80000008H:EAX[7:0] when that leaf exists, else 36 (SDM Vol. 3A §4.1.4
-	 * "Enumeration of Paging Features by CPUID"). */
-	ops->cpuid(ops->ctx, CPUID_EXT_MAX, 0, &r);
-	c->maxphyaddr = 36;
-	if (r.eax >= CPUID_EXT_ADDR_SIZES) {
-		ops->cpuid(ops->ctx, CPUID_EXT_ADDR_SIZES, 0, &r);
-		c->maxphyaddr = r.eax & 0xff;
-	}
+	c->signature = eax;
+	c->maxphyaddr = cpuid_maxphyaddr(ops);
 }
 
 /* SDM Vol. 3D Appendix A.3 "VM-Execution Controls" to A.5 "VM-Entry Controls": with
@@ -99,6 +93,7 @@ static void derive(struct vmx_caps *c)
 	c->invept = c->ept && (e & VMX_EPT_CAP_INVEPT);
 	c->invept_single = c->invept && (e & VMX_EPT_CAP_INVEPT_SINGLE_CONTEXT);
 	c->invept_all = c->invept && (e & VMX_EPT_CAP_INVEPT_ALL_CONTEXT);
+	c->invvpid_all = c->vpid && (e & VMX_VPID_CAP_INVVPID) && (e & VMX_VPID_CAP_INVVPID_ALL_CONTEXT);
 }
 
 enum hv_status vmx_probe(const struct cpu_ops *ops, struct vmx_caps *c, char *why, size_t why_len)

@@ -8,18 +8,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpu_ops.h"
 #include "vmm/status.h"
-
-struct cpu_ops {
-	void *ctx;
-	void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
-	uint64_t (*rdmsr)(void *ctx, uint32_t msr);
-};
 
 struct vmx_caps {
 	char vendor[13];
 	uint32_t family, model, stepping;
+	uint32_t signature;             /* CPUID.1:EAX as read */
 	unsigned maxphyaddr;
 	uint64_t feature_control;
 	uint64_t basic;
@@ -39,6 +34,7 @@ struct vmx_caps {
 	bool ept, vpid, unrestricted_guest, preemption_timer, mode_based_exec;
 	bool ept_walk4, ept_wb, ept_2m, ept_1g, ept_ad, ept_exec_only, ept_advanced_info;
 	bool invept, invept_single, invept_all;
+	bool invvpid_all;               /* INVVPID with the all-context type */
 };
 
 /* Fill *caps; MSRs are read only where the SDM says they exist. Returns HV_OK, HV_E_NO_VTX or

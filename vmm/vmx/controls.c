@@ -4,11 +4,16 @@
 
 /* What the hypervisor asks for; "required" ones it cannot run without (docs/guest-abi.md). */
 static const struct vmx_ctl_want pin_want[] = {
+	{ PIN_EXTERNAL_INTERRUPT_EXITING, "external-interrupt exiting", 1 },
+	{ PIN_NMI_EXITING, "NMI exiting", 0 },
+	{ PIN_VIRTUAL_NMIS, "virtual NMIs", 0 },
 	{ PIN_PREEMPTION_TIMER, "VMX-preemption timer", 0 },
 };
 
 static const struct vmx_ctl_want proc_want[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", 1 },
+	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting", 1 },
+	{ PROC_CR8_STORE_EXITING, "CR8-store exiting", 1 },
 	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
 	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "activate secondary controls", 1 },
@@ -23,6 +28,7 @@ static const struct vmx_ctl_want proc2_want[] = {
 
 static const struct vmx_ctl_want exit_want[] = {
 	{ EXIT_HOST_ADDRESS_SPACE_SIZE, "host address-space size", 1 },
+	{ EXIT_ACK_INTERRUPT_ON_EXIT, "acknowledge interrupt on exit", 1 },
 	{ EXIT_SAVE_IA32_EFER, "save IA32_EFER", 1 },
 	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER", 1 },
 	{ EXIT_SAVE_PREEMPTION_TIMER, "save VMX-preemption timer value", 0 },

@@ -4,26 +4,13 @@
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/msr.h"
+#include "vmm/vmx/flush.h"
 #include "vmm/vmx/insn.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
 
 static bool vmx_on;
-
-static void hw_cpuid(void *ctx, uint32_t leaf, uint32_t sub, struct cpuid_regs *out)
-{
-	(void)ctx;
-	cpuid(leaf, sub, out);
-}
-
-static uint64_t hw_rdmsr(void *ctx, uint32_t msr)
-{
-	(void)ctx;
-	return rdmsr(msr);
-}
-
-const struct cpu_ops hw_cpu_ops = { 0, hw_cpuid, hw_rdmsr };
 
 bool vmx_is_on(void)
 {
@@ -71,6 +58,7 @@ enum hv_status vmx_enable(const struct vmx_caps *caps, char *why, size_t why_len
 {
 	enum hv_status s = enable_feature_control(caps, why, why_len);
 	uint64_t region;
+	unsigned flushed;
 
 	if (s != HV_OK)
 		return s;
@@ -92,7 +80,10 @@ enum hv_status vmx_enable(const struct vmx_caps *caps, char *why, size_t why_len
 		return HV_E_VMXON;
 	}
 	vmx_on = true;
-	hv_log("vmxon: ok region=0x%llx revision=0x%x", (unsigned long long)region, caps->vmcs_revision);
+	flushed = vmx_flush_all_contexts(caps);
+	hv_log("vmxon: ok region=0x%llx revision=0x%x flushed=%s", (unsigned long long)region, caps->vmcs_revision,
+	       flushed == (VMX_FLUSHED_EPT | VMX_FLUSHED_VPID) ? "invept,invvpid" :
+	       flushed == VMX_FLUSHED_EPT ? "invept" : flushed == VMX_FLUSHED_VPID ? "invvpid" : "none");
 	return HV_OK;
 }
 

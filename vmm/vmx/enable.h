@@ -8,9 +8,6 @@
 #include "vmm/status.h"
 #include "vmm/vmx/caps.h"
 
-/* CPUID and RDMSR of the real CPU, for vmx_probe. */
-extern const struct cpu_ops hw_cpu_ops;
-
 /* IA32_FEATURE_CONTROL, the CR0/CR4 fixed bits, then VMXON. HV_OK or a status with why. */
 enum hv_status vmx_enable(const struct vmx_caps *caps, char *why, size_t why_len);
 /* VMXOFF and CR4.VMXE clear, if VMX is on. */

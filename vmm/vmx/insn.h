@@ -80,6 +80,11 @@ enum vmx_result vmxoff(void);
 enum vmx_result vmclear(uint64_t vmcs_pa);
 enum vmx_result vmptrld(uint64_t vmcs_pa);
 enum vmx_result invept(uint64_t type, uint64_t eptp);
+/* INVVPID types (SDM Vol. 3C §31.3 "VMX Instructions", INVVPID); INVEPT's are in ept/ept_bits.h. */
+#define INVVPID_TYPE_INDIVIDUAL_ADDRESS 0
+#define INVVPID_TYPE_SINGLE_CONTEXT     1
+#define INVVPID_TYPE_ALL_CONTEXT        2
+#define INVVPID_TYPE_SINGLE_CONTEXT_RETAINING_GLOBALS 3
 enum vmx_result invvpid(uint64_t type, uint16_t vpid, uint64_t gla);
 
 #endif
