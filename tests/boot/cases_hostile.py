@@ -479,18 +479,25 @@ BADCALL = [
     ("protect-65th-page", -6),
     ("misconfig-unaligned", -3), ("misconfig-outside", -2),
 ]
-# Text from HC_PRINT/HC_WRITE is one [guest] line, non-printable bytes (newline, ESC, NUL) as '?'
-# (the serial port's rule, docs/guest-abi.md): a guest must not be able to forge an [hv] line.
+# Text from HC_PRINT/HC_WRITE follows the serial port's rule (docs/guest-abi.md): non-printable
+# bytes (newline, ESC, NUL) as '?', so a guest cannot forge an [hv] line, and lines of at most
+# GUEST_LINE_MAX bytes.
 SANITIZE = lambda s: "".join(c if 0x20 <= ord(c) < 0x7f else "?" for c in s)
+GUEST_LINE_MAX = 120
+
+
+def guest_lines(text):
+    t = SANITIZE(text)
+    return ["[guest] " + t[i:i + GUEST_LINE_MAX] for i in range(0, len(t), GUEST_LINE_MAX)]
 
 
 def badcall_lines():
     out = []
     for name, rax in BADCALL:
         if name == "print-nul-at-last-byte":
-            out.append("[guest] " + SANITIZE(BADCALL_TAIL_TEXT))
+            out += guest_lines(BADCALL_TAIL_TEXT)
         if name == "write-len-200":
-            out.append("[guest] " + SANITIZE(BADCALL_W200))
+            out += guest_lines(BADCALL_W200)   # 120 + 80 bytes
         out.append("[guest] badcall: %s rax=%d ok" % (name, rax))
     return out
 
