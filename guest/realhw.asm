@@ -26,6 +26,8 @@ entry:
 
 ; ------------------------------------------------------------------ the checks
 check_all:
+	; -- XSAVE, XSETBV and MONITOR (guest/realhw/xsave.inc) --
+	call check_xsave
 	ret
 
 ; ------------------------------------------------------------------ reporting
@@ -137,6 +139,7 @@ isr_common:
 	call putc
 	HYPERCALL HC_DONE, 255
 
+%include "guest/realhw/xsave.inc"
 %include "guest/serial.inc"
 
 msg_prefix:     db "realhw: ", 0
