@@ -28,6 +28,8 @@ entry:
 check_all:
 	call check_interrupts
 	call check_cr8
+	; -- XSAVE, XSETBV and MONITOR (guest/realhw/xsave.inc) --
+	call check_xsave
 	ret
 
 ; ------------------------------------------------------------------ reporting
@@ -140,6 +142,7 @@ isr_common:
 	HYPERCALL HC_DONE, 255
 
 %include "guest/realhw/events.inc"
+%include "guest/realhw/xsave.inc"
 %include "guest/serial.inc"
 
 msg_prefix:     db "realhw: ", 0

@@ -3,8 +3,9 @@
 HV_SRCS += $(wildcard arch/lib/*.c) $(filter-out arch/x86_64/fbcon.c,$(wildcard arch/x86_64/*.c))
 HV_ASM  += $(wildcard arch/x86_64/*.asm)
 
-HOST_TESTS += test_fmt test_log
+HOST_TESTS += test_fmt test_log test_xsave
 test_fmt_SRCS = tests/host/test_fmt.c arch/lib/fmt.c
+test_xsave_SRCS = tests/host/test_xsave.c arch/x86_64/xsave.c
 test_log_SRCS = tests/host/test_log.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c
 
 # The take-over of the machine: paging (4/5 levels, MTRRs), interrupt masking, CET, NMIs.

@@ -1,7 +1,7 @@
 # Guests: flat binaries built from guest/*.asm, embedded in BOOTX64.EFI by a generated
 # build/guest/builtin.asm (incbin of each, plus the name table vmm/vm/loader.c searches).
 # A new built-in guest: add guest/NAME.asm and NAME here; HV.CFG guest=NAME selects it.
-GUEST_NAMES := default bench triple spin halt outside eptflood serialflood badcall realhw
+GUEST_NAMES := default bench triple spin halt outside eptflood serialflood badcall realhw mwait
 GUEST_BINS  := $(foreach g,$(GUEST_NAMES),$(B)/guest/$(g).bin)
 HV_ASM      += $(B)/guest/builtin.asm
 ALL_EXTRA   += $(GUEST_BINS)

@@ -25,7 +25,8 @@ DISPATCH_SRCS = $(wildcard vmm/exit/*.c) vmm/vm/hypercall.c vmm/vm/protect.c vmm
                 vmm/vm/guest_ept.c vmm/vm/end.c vmm/vm/budget.c vmm/decode/exit_reasons.c vmm/status.c \
                 arch/x86_64/lapic.c arch/x86_64/nmi.c \
                 vmm/vmx/insn_errors.c vmm/vmx/insn_report.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
-                arch/lib/page_pool.c $(EPT_SRCS) tests/host/fake_vmcs.c tests/host/ept_test_arena.c
+                arch/lib/page_pool.c arch/x86_64/xsave.c $(EPT_SRCS) tests/host/fake_vmcs.c \
+                tests/host/ept_test_arena.c
 
 FUZZ_TARGETS += fuzz_exit_dispatch
 fuzz_exit_dispatch_SRCS = tests/fuzz/fuzz_exit_dispatch.c $(DISPATCH_SRCS)

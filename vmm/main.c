@@ -14,6 +14,7 @@
 #include "arch/x86_64/paging.h"
 #include "arch/x86_64/pic.h"
 #include "arch/x86_64/uart.h"
+#include "arch/x86_64/xsave.h"
 #include "vmm/main.h"
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
@@ -82,6 +83,7 @@ static void take_over(struct boot_info *bi)
 	unsigned lvt_masked;
 
 	cli();
+	xsave_enable();   /* CR4.OSXSAVE, so a guest's valid XSETBV can be executed */
 	pool_init(bi->pool_base, bi->pool_size);
 	for (int i = 0; i < IST_STACK_PAGES; i++)
 		ist = pool_alloc_page();

@@ -8,11 +8,18 @@ struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };
 
+/* The same as whole registers: on Intel 64 processors CPUID clears bits 63:32 of RAX, RBX, RCX and
+ * RDX (SDM Vol. 2A "CPUID"), so a caller that stores 64-bit registers needs no zero extension. */
+struct cpuid_regs64 {
+	uint64_t rax, rbx, rcx, rdx;
+};
+
 /* Host tests (HV_HOST_TEST, tests/host/fake_vmcs.c) run the exit path as a Linux process: the
  * operations it uses are plain functions there, so a test controls what they return or records
  * what they were asked to do (CPUID for deterministic answers, CR4, XSETBV, port I/O). */
 #ifdef HV_HOST_TEST
 void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+void cpuid64(uint32_t leaf, uint32_t subleaf, struct cpuid_regs64 *r);
 uint64_t read_cr4(void);
 void write_cr4(uint64_t v);
 void xsetbv(uint32_t index, uint64_t v);
@@ -23,6 +30,13 @@ static inline void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
 	__asm__ volatile("cpuid"
 			 : "=a"(r->eax), "=b"(r->ebx), "=c"(r->ecx), "=d"(r->edx)
+			 : "a"(leaf), "c"(subleaf));
+}
+
+static inline void cpuid64(uint32_t leaf, uint32_t subleaf, struct cpuid_regs64 *r)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r->rax), "=b"(r->rbx), "=c"(r->rcx), "=d"(r->rdx)
 			 : "a"(leaf), "c"(subleaf));
 }
 #endif

@@ -29,5 +29,15 @@
 #define XCR0_X87 (1ull << 0)   /* x87 state: always 1 */
 #define XCR0_SSE (1ull << 1)   /* SSE state */
 #define XCR0_AVX (1ull << 2)   /* AVX state: needs SSE */
+#define XCR0_BNDREGS (1ull << 3)     /* MPX BND0-BND3: only with BNDCSR */
+#define XCR0_BNDCSR (1ull << 4)      /* MPX BNDCFGU, BNDSTATUS: only with BNDREGS */
+#define XCR0_OPMASK (1ull << 5)      /* AVX-512 k0-k7: bits 7:5 all or none, and only with AVX */
+#define XCR0_ZMM_HI256 (1ull << 6)   /* AVX-512 upper halves of ZMM0-ZMM15 */
+#define XCR0_HI16_ZMM (1ull << 7)    /* AVX-512 ZMM16-ZMM31 */
+#define XCR0_TILECFG (1ull << 17)    /* AMX TILECFG: only with TILEDATA */
+#define XCR0_TILEDATA (1ull << 18)   /* AMX TILEDATA: only with TILECFG */
+#define XCR0_MPX (XCR0_BNDREGS | XCR0_BNDCSR)
+#define XCR0_AVX512 (XCR0_OPMASK | XCR0_ZMM_HI256 | XCR0_HI16_ZMM)
+#define XCR0_AMX (XCR0_TILECFG | XCR0_TILEDATA)
 
 #endif

@@ -264,6 +264,40 @@ def halt_case(model):
     ], r"guest=halt exits=\d+ HLT=\d+ IO_INSTRUCTION=\d+", halt_check, ended=BY_EXITS)
 
 
+# ---------------------------------------------------------------- mwait: MONITOR/MWAIT with interrupts off
+MWAIT_BUDGET_MTSC = 1      # like halt: every MONITOR and MWAIT is an exit
+MWAIT_MODELS = ("corei7_skylake_x", "corei5_lynnfield_750")
+MWAIT_LOOP_TICKS = 5       # mov, monitor, mov, mwait, jmp (an exiting instruction counts one tick)
+
+
+def mwait_check(lines):
+    """Both instructions exit and are skipped, so the loop runs until the budget is used up: the
+    MONITOR and MWAIT exits alternate (one more MONITOR when the budget ended between them). The
+    budget is wall time, the exits' cost included (like halt_check): the guest ends at a check
+    every 4096 exits, after budget / (the cost of an exit) exits, long before its own 5 ticks an
+    iteration would use the budget up."""
+    ticks = budget_ticks(lines, MWAIT_BUDGET_MTSC)
+    counts = summary_counts(log_lines(lines))
+    mwait, monitor = counts["MWAIT"], counts["MONITOR"]
+    if monitor - mwait not in (0, 1):
+        return "MONITOR=%d but MWAIT=%d: they should alternate" % (monitor, mwait)
+    exits = mwait + monitor
+    if not ticks // HLT_EXIT_TICKS_MAX <= exits <= ticks // HLT_EXIT_TICKS_MIN + 4096:
+        return "MONITOR+MWAIT=%d exits for a budget of %d ticks: %d..%d expected" % (
+            exits, ticks, ticks // HLT_EXIT_TICKS_MAX, ticks // HLT_EXIT_TICKS_MIN + 4096)
+    if MWAIT_LOOP_TICKS * mwait >= ticks // 2:
+        return "MWAIT=%d iterations: the guest's own time nearly used the budget: exits not charged" % mwait
+    return io_all_serial(lines)
+
+
+def mwait_case(model):
+    return budget_case("mwait", model, MWAIT_BUDGET_MTSC, [
+        r"^\[guest\] mwait: cli, then MONITOR and MWAIT \(C7 hint\) forever$",
+        r"^\[hv\] guest-regs rax=0x[0-9a-f]+ rbx=0x6d77616900000001 rcx=0x0 rdx=0x0 .* rbp=0x80[0-9a-f]+ ",
+        r"^\[hv\] guest-regs r8=0x0 .* r15=0x6d77616900000002$",
+    ], r"guest=mwait exits=\d+ IO_INSTRUCTION=\d+ MWAIT=\d+ MONITOR=\d+", mwait_check, ended=BY_EXITS)
+
+
 # ---------------------------------------------------------------- outside
 OUTSIDE_KINDS = (("read", "r--", 0x181), ("write", "-w-", 0x182), ("exec", "--x", 0x184))
 
@@ -571,3 +605,4 @@ CASES = []
 for _m in VMX_MODELS:
     CASES += [triple_case(_m), spin_case(_m), halt_case(_m), outside_case(_m), eptflood_case(_m),
               serialflood_case(_m), badcall_case(_m)] + entry_cases(_m)
+CASES += [mwait_case(_m) for _m in MWAIT_MODELS]

@@ -34,7 +34,8 @@
  *  - only the registers an instruction writes change (CPUID: RAX-RDX; IN, VMCALL: RAX, IN only
  *    its width; MOV from CR3: its GPR); a hypercall returns 0..200 or a documented error;
  *  - VMWRITEs only to GUEST_RIP, the VM-entry event fields, GUEST_CR3 and HOST_RIP; none fails;
- *    no VMREAD fails; #GP is injected exactly as RDMSR/WRMSR/bad XSETBV need; the preemption
+ *    no VMREAD fails; #GP is injected exactly as RDMSR/WRMSR/bad XSETBV need, and an XSETBV the
+ *    hypervisor executes is one the CPU would not fault on (arch/x86_64/xsave.c); the preemption
  *    timer re-arms while the deadline is ahead (min(ticks left, 2^32 - 1) counts), else the guest
  *    ends; an NMI or an external interrupt resumes the guest untouched;
  *  - the per-reason count (and so vm_exits_total) goes up by one per dispatched exit in the table;
@@ -60,6 +61,7 @@
 #include <string.h>
 
 #include "arch/x86_64/cr.h"
+#include "arch/x86_64/xsave.h"
 #include "ept/ept.h"
 #include "tests/host/fake_vmcs.h"
 #include "vmm/decode/exit_qual_cr.h"
@@ -363,7 +365,9 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 	case EXIT_REASON_HLT:
 	case EXIT_REASON_INVD:
 	case EXIT_REASON_WBINVD:
-		CHECK(rip == next && !changed, "HLT/INVD/WBINVD: RIP +len, nothing else");
+	case EXIT_REASON_MWAIT:
+	case EXIT_REASON_MONITOR:
+		CHECK(rip == next && !changed, "HLT/INVD/WBINVD/MWAIT/MONITOR: RIP +len, nothing else");
 		break;
 	case EXIT_REASON_VMCALL: {
 		int64_t ret = (int64_t)now->gpr[GPR_RAX];
@@ -404,6 +408,11 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 			CHECK(rip == next && fake_hw.xsetbv_calls == 1 && !fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD) &&
 			      fake_hw.xsetbv_value == ((before->gpr[GPR_RDX] << 32) | (uint32_t)before->gpr[GPR_RAX]),
 			      "XSETBV done: RIP +len, the guest's value");
+		/* Never an XSETBV the CPU would fault on: XCR0 only, host CR4.OSXSAVE on, a valid value. */
+		if (fake_hw.xsetbv_calls)
+			CHECK(fake_hw.xsetbv_index == 0 && (fake_hw.cr4 & CR4_OSXSAVE) &&
+			      xcr0_check(fake_hw.xsetbv_value, FAKE_CPUID_D_EAX) == XCR0_OK,
+			      "XSETBV of 0x%llx executed: it would fault", (unsigned long long)fake_hw.xsetbv_value);
 		break;
 	case EXIT_REASON_CR_ACCESS: {
 		struct cr_qual q;

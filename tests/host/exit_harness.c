@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "tests/host/exit_harness.h"
+#include "vmm/exit/exit.h"
+#include "vmm/vmx/controls.h"
 
 struct fake_vm fv;
 struct guest_regs regs;
@@ -25,6 +27,7 @@ static int setup_opts(const struct fake_vm_opts *o)
 {
 	if (!fake_vm_create(&fv, o))
 		return -1;
+	cpuid_masks_init(PROC_ACTIVATE_SECONDARY_CONTROLS, 0);   /* CPUID as with no enabling control on */
 	fake_regs_init(&fv, &regs);
 	fake_log_reset();
 	return 0;

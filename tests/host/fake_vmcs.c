@@ -232,6 +232,15 @@ void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 	(fake_hw.cpuid ? fake_hw.cpuid : fake_cpuid_table)(leaf, subleaf, r);
 }
 
+/* As the CPU does it in 64-bit mode: the four results zero-extended. */
+void cpuid64(uint32_t leaf, uint32_t subleaf, struct cpuid_regs64 *r)
+{
+	struct cpuid_regs c;
+
+	cpuid(leaf, subleaf, &c);
+	*r = (struct cpuid_regs64){ c.eax, c.ebx, c.ecx, c.edx };
+}
+
 uint64_t read_cr4(void) { return fake_hw.cr4; }
 void write_cr4(uint64_t v) { fake_hw.cr4 = v; fake_hw.cr4_writes++; }
 

@@ -31,6 +31,9 @@ static void test_summary_counts(void **state)
 	out_str("hi\n");
 	run_resumed(EXIT_REASON_HLT, 0, 1);
 	run_resumed(EXIT_REASON_WBINVD, 0, 2);
+	run_resumed(EXIT_REASON_MONITOR, 0, 3);
+	run_resumed(EXIT_REASON_MWAIT, 0, 3);
+	run_resumed(EXIT_REASON_MWAIT, 0, 3);
 	assert_int_equal(hypercall(HC_NOP, 0, 0, 0), 0);
 	regs.gpr[GPR_RCX] = 0x10;
 	run_resumed(EXIT_REASON_RDMSR, 0, 2);
@@ -38,7 +41,7 @@ static void test_summary_counts(void **state)
 	regs.gpr[GPR_RDI] = 0;
 	assert_true(run(EXIT_REASON_VMCALL, 0, LEN_VMCALL));
 	summary(sum, sizeof(sum));
-	snprintf(want, sizeof(want), "guest=test exits=11 CPUID=3 HLT=1 VMCALL=2 IO_INSTRUCTION=3 RDMSR=1 WBINVD=1");
+	snprintf(want, sizeof(want), "guest=test exits=14 CPUID=3 HLT=1 VMCALL=2 IO_INSTRUCTION=3 RDMSR=1 MWAIT=2 MONITOR=1 WBINVD=1");
 	assert_string_equal(sum, want);
 }
 
@@ -73,7 +76,7 @@ static void test_summary_wraps_long_lines(void **state)
 
 static void test_unhandled_exits_end_guest(void **state)
 {
-	static const uint32_t reasons[] = { 3, 7, 9, 16, 29, 36, 50, 56, 71, 85, 86, 200, 0xffff };
+	static const uint32_t reasons[] = { 3, 7, 9, 16, 29, 37, 40, 50, 56, 71, 85, 86, 200, 0xffff };
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {

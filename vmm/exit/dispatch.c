@@ -42,6 +42,8 @@ static const exit_handler_fn handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
 	[EXIT_REASON_WBINVD] = handle_hlt_invd_wbinvd,
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
+	[EXIT_REASON_MWAIT] = handle_monitor_mwait,
+	[EXIT_REASON_MONITOR] = handle_monitor_mwait,
 };
 #pragma GCC diagnostic pop
 

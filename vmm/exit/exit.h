@@ -31,6 +31,15 @@ static inline void skip_instruction(void)
 /* #GP(0) delivered to the guest at the next VM entry (exception.c). */
 void inject_gp(void);
 
+/* The bits CPUID keeps of the passthrough leaves whose features need a VM-execution control to
+ * work in the guest (cpuid.c): leaf 7 subleaf 0 EBX/ECX/EDX, leaf 0xd subleaf 1 EAX, leaf
+ * 0x80000001 EDX. cpuid_masks_init sets them from the controls written to the VMCS. */
+struct cpuid_masks {
+	uint32_t leaf7_ebx, leaf7_ecx, leaf7_edx, leafd1_eax, ext1_edx;
+};
+void cpuid_masks_compute(uint32_t proc_ctls, uint32_t proc2_ctls, struct cpuid_masks *m);
+void cpuid_masks_init(uint32_t proc_ctls, uint32_t proc2_ctls);
+
 /* The handlers, by exit reason. */
 void handle_cpuid(struct vm *vm, struct guest_regs *r);             /* cpuid.c */
 void handle_external_interrupt(struct vm *vm, struct guest_regs *r); /* interrupt.c */
@@ -40,6 +49,7 @@ void handle_cr_access(struct vm *vm, struct guest_regs *r);         /* cr_access
 void handle_msr(struct vm *vm, struct guest_regs *r);               /* msr.c */
 void handle_xsetbv(struct vm *vm, struct guest_regs *r);            /* xsetbv.c */
 void handle_hlt_invd_wbinvd(struct vm *vm, struct guest_regs *r);   /* hlt_invd_wbinvd.c */
+void handle_monitor_mwait(struct vm *vm, struct guest_regs *r);     /* monitor_mwait.c */
 void handle_ept_violation(struct vm *vm, struct guest_regs *r);     /* ept_violation.c */
 void handle_ept_misconfig(struct vm *vm, struct guest_regs *r);     /* ept_misconfig.c */
 void handle_exception_nmi(struct vm *vm, struct guest_regs *r);     /* exception.c */

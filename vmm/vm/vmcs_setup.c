@@ -10,6 +10,7 @@
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/msr.h"
 #include "vmm/vm/budget.h"
+#include "vmm/exit/exit.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vmx/controls.h"
 #include "vmm/vmx/errata.h"
@@ -77,6 +78,7 @@ static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, pin_ctls);
 	vmwrite(CPU_BASED_VM_EXEC_CONTROL, proc_ctls);
 	vmwrite(SECONDARY_VM_EXEC_CONTROL, proc2_ctls);
+	cpuid_masks_init(proc_ctls, proc2_ctls);   /* CPUID hides what these controls leave off */
 	vmwrite(VM_EXIT_CONTROLS, exit_ctls);
 	vmwrite(VM_ENTRY_CONTROLS, entry_ctls);
 	vmwrite(EXCEPTION_BITMAP, 0);            /* guest exceptions go to the guest's own IDT */

@@ -14,6 +14,8 @@ static const struct vmx_ctl_want proc_want[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", 1 },
 	{ PROC_CR8_LOAD_EXITING, "CR8-load exiting", 1 },
 	{ PROC_CR8_STORE_EXITING, "CR8-store exiting", 1 },
+	{ PROC_MWAIT_EXITING, "MWAIT exiting", 1 },     /* an MWAIT with IF = 0 could sleep past the budget */
+	{ PROC_MONITOR_EXITING, "MONITOR exiting", 1 },
 	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", 1 },
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", 1 },
 	{ PROC_ACTIVATE_SECONDARY_CONTROLS, "activate secondary controls", 1 },

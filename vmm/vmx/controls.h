@@ -48,6 +48,8 @@
 #define PROC2_ENABLE_INVPCID            (1u << 12)
 #define PROC2_MODE_BASED_EPT_EXEC       (1u << 22)
 #define PROC2_ENABLE_XSAVES             (1u << 20)
+#define PROC2_ENABLE_USER_WAIT_PAUSE    (1u << 26)
+#define PROC2_ENABLE_PCONFIG            (1u << 27)
 
 /* Primary VM-exit controls (SDM Vol. 3C §25.7.1 "VM-Exit Controls", Table 25-13). */
 #define EXIT_SAVE_DEBUG_CONTROLS        (1u << 2)
