@@ -4,7 +4,7 @@
 
 #include <stdarg.h>
 
-enum rec_kind { REC_TEXT, REC_DEFERRED, REC_DROPPED };
+enum rec_kind { REC_TEXT, REC_DEFERRED, REC_DROPPED, REC_SERIAL_LOST };
 
 /* One line waiting for the UART: its text, or what to format it from. */
 struct log_rec {
@@ -30,17 +30,20 @@ struct log_limit log_limits[LOG_TAG_COUNT];
 static struct log_stats stats;
 static log_sink_fn sinks[LOG_MAX_SINKS];
 static unsigned (*serial_room)(void);
-static void (*serial_put)(char c);
+static void (*serial_put)(char c);            /* 0: no serial port, or one given up (serial_give_up) */
+static bool (*serial_idle)(void);
+static bool serial_lost;                      /* given up: the notice is still to be written */
 uint32_t log_waiting;
 uint64_t log_last_poll;
 #ifdef HV_HOST_TEST
 uint64_t (*log_test_clock)(void);
 #endif
 
-void log_set_serial(unsigned (*room)(void), void (*put)(char c))
+void log_set_serial(unsigned (*room)(void), void (*put)(char c), bool (*idle)(void))
 {
 	serial_room = room;
 	serial_put = put;
+	serial_idle = idle;
 }
 
 void log_add_sink(log_sink_fn fn)
@@ -89,9 +92,13 @@ static bool next_line(void)
 		n = 5;
 		while (n < LOG_LINE_MAX - 1 && tx[n])
 			n++;
-	} else {
+	} else if (r->kind == REC_DROPPED) {
 		n = (uint32_t)hv_snprintf(tx, LOG_LINE_MAX, "[hv] log: %llu lines dropped (ring buffer full)",
 					  (unsigned long long)r->args[0]);
+	} else {
+		n = (uint32_t)hv_snprintf(tx, LOG_LINE_MAX,
+					  "[hv] log: serial port not ready for %llu TSC ticks: no more lines go to it",
+					  (unsigned long long)LOG_SERIAL_TIMEOUT);
 	}
 	if (n > LOG_LINE_MAX - 1)
 		n = LOG_LINE_MAX - 1;
@@ -127,10 +134,57 @@ void log_pump(void)
 	update_waiting();
 }
 
+/* A wait for the serial port ran out (LOG_SERIAL_TIMEOUT): a port that is decoded but never
+ * gets ready, or none at all. Stop writing to it for the rest of the run; the other sinks get
+ * every line, from now on at once, and a notice. */
+static void serial_give_up(void)
+{
+	serial_put = 0;
+	serial_room = 0;
+	serial_idle = 0;
+	serial_lost = true;
+}
+
+/* The notice, once the ring is empty (after the wait that gave up). */
+static void say_serial_lost(void)
+{
+	struct log_rec *r;
+
+	if (!serial_lost || head != tail)
+		return;
+	serial_lost = false;
+	r = &ring[head++ % LOG_RING_SLOTS];
+	r->kind = REC_SERIAL_LOST;
+	log_pump();
+}
+
+/* Each line gets LOG_SERIAL_TIMEOUT from when it starts (or from when the wait starts). */
 void log_flush(void)
 {
-	while (tx_pos < tx_len || head != tail)
+	uint64_t line = stats.lines, start = log_now();
+
+	while (tx_pos < tx_len || head != tail) {
 		log_pump();
+		if (stats.lines != line) {
+			line = stats.lines;
+			start = log_now();
+		} else if (serial_put && log_now() - start >= LOG_SERIAL_TIMEOUT) {
+			serial_give_up();
+		}
+	}
+	say_serial_lost();
+}
+
+void log_drain(void)
+{
+	uint64_t start;
+
+	log_flush();
+	start = log_now();
+	while (serial_idle && !serial_idle())
+		if (log_now() - start >= LOG_SERIAL_TIMEOUT)
+			serial_give_up();
+	say_serial_lost();
 }
 
 void log_set_deferred(bool on)
@@ -301,6 +355,8 @@ void log_reset(void)
 		sinks[i] = 0;
 	serial_room = 0;
 	serial_put = 0;
+	serial_idle = 0;
+	serial_lost = false;
 #ifdef HV_HOST_TEST
 	log_test_clock = 0;
 #endif

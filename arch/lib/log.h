@@ -8,7 +8,9 @@
  * transmit FIFO has room, and the rest goes out when the guest ends. Lines an exit can repeat
  * carry a tag and are rate-limited per tag (LOG_RATELIMIT_BURST lines per
  * LOG_RATELIMIT_INTERVAL TSC ticks; the rest are counted and the count printed). Lines that find
- * the ring full are counted and the count printed. */
+ * the ring full are counted and the count printed.
+ * Every wait for the UART is bounded (LOG_SERIAL_TIMEOUT per line): a port that never gets ready
+ * is given up for the rest of the run, and the other sinks still get every line. */
 #ifndef ARCH_LIB_LOG_H
 #define ARCH_LIB_LOG_H
 
@@ -22,6 +24,9 @@
 #define LOG_RATELIMIT_BURST 32              /* lines per tag per interval */
 #define LOG_RATELIMIT_INTERVAL (1ull << 31) /* TSC ticks: about 1 s at 2 GHz */
 #define LOG_DEFERRED_ARGS 5
+/* How long a synchronous write waits for the serial port to take one line (about 130 ms at
+ * 2 GHz; a 256-byte line needs 22 ms at 115200 baud) before it gives the port up for good. */
+#define LOG_SERIAL_TIMEOUT (1ull << 28)
 
 /* Lines an exit can repeat, rate-limited separately. LOG_TAG_NONE lines are never limited. */
 enum log_tag {
@@ -45,8 +50,9 @@ struct log_stats {
 	uint64_t dropped;                   /* lines lost because the ring was full */
 };
 
-/* The serial port: room() = bytes it takes now without waiting, put() = send one byte. */
-void log_set_serial(unsigned (*room)(void), void (*put)(char c));
+/* The serial port: room() = bytes it takes now without waiting, put() = send one byte, idle() =
+ * every byte sent has left the line (0: log_drain does not wait for that). */
+void log_set_serial(unsigned (*room)(void), void (*put)(char c), bool (*idle)(void));
 void log_add_sink(log_sink_fn fn);
 
 void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "[hv] <fmt>\n" */
@@ -58,7 +64,8 @@ void log_deferred(log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS]);
 
 void log_set_deferred(bool on);   /* off: everything pending is written out first */
 void log_pump(void);              /* write what the UART has room for; never waits */
-void log_flush(void);             /* write everything out, waiting for the UART */
+void log_flush(void);             /* write everything out, waiting for the UART (bounded) */
+void log_drain(void);             /* log_flush, then wait (bounded) until the UART is idle: before power-off */
 void log_ratelimit_report(void);  /* print the pending "ratelimit: <tag>: N lines suppressed" lines */
 void log_get_stats(struct log_stats *out);
 const char *log_tag_name(enum log_tag tag);
@@ -66,7 +73,7 @@ void log_reset(void);             /* host tests: forget every line, counter and 
 
 /* ---- The exit path's part, inline: a few instructions when there is nothing to print. */
 
-/* The rate limit's and the pump's clock: the TSC (a fake one in host tests). */
+/* The clock of the rate limit, the pump and the UART timeout: the TSC (a fake one in host tests). */
 #ifdef HV_HOST_TEST
 extern uint64_t (*log_test_clock)(void);
 static inline uint64_t log_now(void) { return log_test_clock ? log_test_clock() : 0; }
