@@ -1,4 +1,4 @@
-/* The log: a ring of lines between the code that logs and the UART (vmm/log.h says why). */
+/* The log: a ring of lines between the code that logs and the UART (arch/lib/log.h says why). */
 #include "arch/lib/log.h"
 #include "arch/lib/fmt.h"
 
@@ -9,6 +9,7 @@ enum rec_kind { REC_TEXT, REC_DEFERRED, REC_DROPPED, REC_SERIAL_LOST };
 /* One line waiting for the UART: its text, or what to format it from. */
 struct log_rec {
 	uint8_t kind;
+	uint8_t tag;                         /* enum log_tag: tagged lines have their part of the ring */
 	uint16_t len;                        /* REC_TEXT: bytes in text, prefix included, no newline */
 	log_format_fn fn;                    /* REC_DEFERRED */
 	uint64_t args[LOG_DEFERRED_ARGS];    /* REC_DEFERRED; REC_DROPPED: args[0] = lines lost */
@@ -18,10 +19,12 @@ struct log_rec {
 static const char *const tag_names[LOG_TAG_COUNT] = {
 	[LOG_TAG_NONE] = "none", [LOG_TAG_GUEST] = "guest", [LOG_TAG_EPT_VIOLATION] = "ept-violation",
 	[LOG_TAG_EPT_POLICY] = "ept-policy", [LOG_TAG_MSR] = "msr", [LOG_TAG_XSETBV] = "xsetbv",
+	[LOG_TAG_EPT_MISCONFIG] = "ept-misconfig",
 };
 
 static struct log_rec ring[LOG_RING_SLOTS];
-static uint32_t head, tail;                  /* next slot to write, next to send; count = head - tail */
+static uint64_t head, tail;                  /* next record to write, next to send; count = head - tail */
+static uint32_t tagged_waiting;              /* records in the ring with a tag: at most LOG_TAGGED_SLOTS */
 static char tx[LOG_LINE_MAX + 2];            /* the line leaving the UART, "\r\n" included */
 static uint32_t tx_len, tx_pos;
 static uint64_t dropped_pending;             /* lost since the last "dropped" notice */
@@ -63,7 +66,7 @@ const char *log_tag_name(enum log_tag tag)
 
 static void update_waiting(void)
 {
-	log_waiting = (head - tail) + (tx_pos < tx_len);
+	log_waiting = (uint32_t)(head - tail) + (tx_pos < tx_len);
 }
 
 /* ---------------------------------------------------------------- leaving the ring */
@@ -83,6 +86,8 @@ static bool next_line(void)
 	if (head == tail)
 		return false;
 	r = &ring[tail % LOG_RING_SLOTS];
+	if (r->tag)
+		tagged_waiting--;
 	if (r->kind == REC_TEXT) {
 		n = r->len;
 		copy(tx, r->text, n);
@@ -155,6 +160,7 @@ static void say_serial_lost(void)
 	serial_lost = false;
 	r = &ring[head++ % LOG_RING_SLOTS];
 	r->kind = REC_SERIAL_LOST;
+	r->tag = LOG_TAG_NONE;
 	log_pump();
 }
 
@@ -196,14 +202,30 @@ void log_set_deferred(bool on)
 
 /* ---------------------------------------------------------------- entering the ring */
 
-/* A free slot, or 0 (counted as dropped). A notice of earlier losses takes a slot first. */
-static struct log_rec *claim(void)
+/* Room for a line of this tag, after a notice of earlier losses if one waits: tagged lines
+ * take at most LOG_TAGGED_SLOTS, so LOG_UNTAGGED_SLOTS are always left for the others. */
+static bool has_room(enum log_tag tag)
 {
-	uint32_t need = dropped_pending ? 2 : 1;
+	uint64_t need = dropped_pending ? 2 : 1;
 
-	if (head - tail + need > LOG_RING_SLOTS) {
+	if (head - tail + need > LOG_RING_SLOTS)
+		return false;
+	return tag == LOG_TAG_NONE || tagged_waiting < LOG_TAGGED_SLOTS;
+}
+
+/* A free slot for a line of this tag, or 0. A line that finds none is counted: in its tag as
+ * suppressed (so printed + suppressed = events for every tag), or as dropped if untagged. A
+ * notice of earlier drops takes a slot first. */
+static struct log_rec *claim(enum log_tag tag)
+{
+	struct log_rec *r;
+
+	if (!has_room(tag)) {
 		if (!deferred) {
-			log_flush();        /* synchronous: make room by waiting */
+			log_flush();        /* synchronous: make room by waiting (bounded) */
+		} else if (tag != LOG_TAG_NONE) {
+			log_limits[tag].suppressed++;
+			return 0;
 		} else {
 			dropped_pending++;
 			stats.dropped++;
@@ -213,33 +235,39 @@ static struct log_rec *claim(void)
 	if (dropped_pending) {
 		struct log_rec *d = &ring[head++ % LOG_RING_SLOTS];
 		d->kind = REC_DROPPED;
+		d->tag = LOG_TAG_NONE;
 		d->args[0] = dropped_pending;
 		dropped_pending = 0;
 	}
-	return &ring[head % LOG_RING_SLOTS];
+	r = &ring[head % LOG_RING_SLOTS];
+	r->tag = (uint8_t)tag;
+	return r;
 }
 
-static void commit(void)
+static void commit(const struct log_rec *r)
 {
 	head++;
+	if (r->tag)
+		tagged_waiting++;
 	if (deferred)
 		update_waiting();
 	else
 		log_flush();
 }
 
-static void append_text(const char *prefix, size_t pn, const char *fmt, va_list ap)
+static bool append_text(enum log_tag tag, const char *prefix, size_t pn, const char *fmt, va_list ap)
 {
-	struct log_rec *r = claim();
+	struct log_rec *r = claim(tag);
 	int n;
 
 	if (!r)
-		return;
+		return false;
 	r->kind = REC_TEXT;
 	copy(r->text, prefix, pn);
 	n = (int)pn + hv_vsnprintf(r->text + pn, LOG_LINE_MAX - pn, fmt, ap);
 	r->len = (uint16_t)(n > LOG_LINE_MAX - 1 ? LOG_LINE_MAX - 1 : n);
-	commit();
+	commit(r);
+	return true;
 }
 
 /* The inline log_ratelimit's other cases: within the burst, or a new interval. */
@@ -271,7 +299,7 @@ void log_ratelimit_report(void)
 		uint64_t n = log_limits[t].suppressed;
 		if (!n)
 			continue;
-		if (deferred && head - tail + (dropped_pending ? 2 : 1) > LOG_RING_SLOTS)
+		if (deferred && !has_room(LOG_TAG_NONE))
 			return;   /* no room now: the counts wait for a later report, never lost */
 		log_limits[t].suppressed = 0;
 		log_limits[t].reported += n;
@@ -284,26 +312,28 @@ void hv_log(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	append_text("[hv] ", 5, fmt, ap);
+	append_text(LOG_TAG_NONE, "[hv] ", 5, fmt, ap);
 	va_end(ap);
 }
 
-void hv_log_tagged(enum log_tag tag, const char *fmt, ...)
+bool hv_log_tagged(enum log_tag tag, const char *fmt, ...)
 {
 	va_list ap;
+	bool in;
 
 	if (!log_ratelimit(tag))
-		return;
+		return false;
 	va_start(ap, fmt);
-	append_text("[hv] ", 5, fmt, ap);
+	in = append_text(tag, "[hv] ", 5, fmt, ap);
 	va_end(ap);
+	return in;
 }
 
 void log_guest_line(const char *s, size_t n)
 {
 	struct log_rec *r;
 
-	if (!log_ratelimit(LOG_TAG_GUEST) || !(r = claim()))
+	if (!log_ratelimit(LOG_TAG_GUEST) || !(r = claim(LOG_TAG_GUEST)))
 		return;
 	if (n > LOG_LINE_MAX - 9)
 		n = LOG_LINE_MAX - 9;
@@ -319,12 +349,12 @@ void log_guest_line(const char *s, size_t n)
 		r->text[8 + i] = c;
 	}
 	r->len = (uint16_t)(8 + n);
-	commit();
+	commit(r);
 }
 
-void log_deferred(log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS])
+void log_deferred(enum log_tag tag, log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS])
 {
-	struct log_rec *r = claim();
+	struct log_rec *r = claim(tag);
 
 	if (!r)
 		return;
@@ -332,7 +362,7 @@ void log_deferred(log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS])
 	r->fn = fn;
 	for (int i = 0; i < LOG_DEFERRED_ARGS; i++)
 		r->args[i] = args[i];
-	commit();
+	commit(r);
 }
 
 void log_get_stats(struct log_stats *out)
@@ -345,7 +375,9 @@ void log_get_stats(struct log_stats *out)
 
 void log_reset(void)
 {
-	head = tail = tx_len = tx_pos = 0;
+	head = tail = 0;
+	tx_len = tx_pos = 0;
+	tagged_waiting = 0;
 	dropped_pending = 0;
 	deferred = false;
 	for (unsigned t = 0; t < LOG_TAG_COUNT; t++)

@@ -3,9 +3,10 @@
  * tests/host/test_log.c - the log ring (arch/lib/log.c) against a fake 16550: synchronous lines go
  * out at once; deferred lines wait, leave only as far as the transmit FIFO has room, and never
  * make the caller wait; the per-tag rate limit prints a burst, counts the rest and reports the
- * count; a full ring drops lines and says how many; deferred records are formatted only when
- * they leave the ring; a UART that never gets ready is given up after a bounded wait, and the
- * mirror still gets every line.
+ * count; a full burst of every tag fits into the ring, and a tagged line that finds it full is
+ * counted in its tag; an untagged line that finds it full is dropped and the count said;
+ * deferred records are formatted only when they leave the ring; a UART that never gets ready
+ * is given up after a bounded wait, and the mirror still gets every line.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -181,7 +182,7 @@ static void test_deferred_record(void **state)
 	format_calls = 0;
 	log_set_deferred(true);
 	fifo_free = 0;
-	log_deferred(fmt_pair, a);
+	log_deferred(LOG_TAG_NONE, fmt_pair, a);
 	a[0] = 99;   /* the record holds its own copy */
 	assert_int_equal(format_calls, 0);
 	fifo_free = 1u << 30;
@@ -240,7 +241,8 @@ static void test_ratelimit_without_clock(void **state)
 	assert_true(log_ratelimit(LOG_TAG_NONE));
 }
 
-/* A rate-limit report that finds the ring full waits: the count is reported later, never lost. */
+/* A rate-limit report that finds the ring full waits: the count is reported later, never lost.
+ * The line that opened the interval finds no room either: it is counted in its tag. */
 static void test_ratelimit_report_waits_for_room(void **state)
 {
 	struct log_stats st;
@@ -256,15 +258,16 @@ static void test_ratelimit_report_waits_for_room(void **state)
 		hv_log("fill %d", i);
 	fake_tsc += LOG_RATELIMIT_INTERVAL;
 	wire_len = 0;
-	hv_log_tagged(LOG_TAG_MSR, "new interval");   /* the report has no room: it waits */
+	assert_false(hv_log_tagged(LOG_TAG_MSR, "new interval"));   /* the report has no room: it waits */
 	fifo_free = 1u << 30;
 	log_set_deferred(false);
 	log_ratelimit_report();
-	snprintf(want, sizeof(want), "[hv] ratelimit: msr: 5 lines suppressed\r\n");
+	snprintf(want, sizeof(want), "[hv] ratelimit: msr: 6 lines suppressed\r\n");
 	assert_true(wire_len >= strlen(want));
 	assert_memory_equal(wire + wire_len - strlen(want), want, strlen(want));
 	log_get_stats(&st);
-	assert_int_equal(st.suppressed, 5);
+	assert_int_equal(st.suppressed, 6);
+	assert_int_equal(st.dropped, 0);
 }
 
 /* A full ring drops lines, counts them, and says so in the stream where they were lost. */
@@ -403,6 +406,59 @@ static void test_drain(void **state)
 	assert_non_null(strstr(mirror, "[hv] poweroff: shutdown\n"));
 }
 
+/* Tagged lines that find the ring full are counted in their tag (as suppressed), never as
+ * dropped: for every tag, printed + suppressed = lines logged. A full burst of every tag fits. */
+static void test_ring_full_counts_tagged_lines(void **state)
+{
+	struct log_stats st;
+	unsigned logged = 0;
+	size_t printed = 0;
+	char line[64];
+
+	(void)state;
+	log_test_clock = fake_clock;
+	log_set_deferred(true);
+	fifo_free = 0;
+	for (int round = 0; round < 2; round++) {
+		for (unsigned t = 1; t < LOG_TAG_COUNT; t++)
+			for (int i = 0; i < LOG_RATELIMIT_BURST + 3; i++, logged++)
+				hv_log_tagged((enum log_tag)t, "t%u %d", t, i);
+		if (!round) {
+			log_get_stats(&st);
+			assert_int_equal(st.dropped, 0);
+			assert_int_equal(st.suppressed, 3 * (LOG_TAG_COUNT - 1));   /* a full burst of each fits */
+		}
+		fake_tsc += LOG_RATELIMIT_INTERVAL;            /* the second round: the ring is full */
+	}
+	fifo_free = 1u << 30;
+	log_set_deferred(false);
+	log_ratelimit_report();
+	log_get_stats(&st);
+	assert_int_equal(st.dropped, 0);
+	assert_null(strstr(mirror, "lines dropped"));
+	for (const char *p = mirror; (p = strstr(p, "[hv] t")) != NULL; p++)
+		printed++;
+	assert_int_equal(printed + st.suppressed, logged);
+	for (unsigned t = 1; t < LOG_TAG_COUNT; t++) {
+		unsigned long long n = 0, sum = 0;
+		size_t tag_printed = 0;
+		char fmt[96], pfx[16];
+
+		snprintf(fmt, sizeof(fmt), "[hv] ratelimit: %s: %%llu lines suppressed", log_tag_name((enum log_tag)t));
+		snprintf(pfx, sizeof(pfx), "[hv] t%u ", t);
+		for (const char *p = mirror; *p; p = strchr(p, '\n') + 1) {
+			size_t len = (size_t)(strchr(p, '\n') - p);
+
+			snprintf(line, sizeof(line), "%.*s", (int)len, p);
+			if (sscanf(line, fmt, &n) == 1)
+				sum += n;
+			if (!strncmp(line, pfx, strlen(pfx)))
+				tag_printed++;
+		}
+		assert_int_equal(tag_printed + sum, 2 * (LOG_RATELIMIT_BURST + 3));
+	}
+}
+
 /* The pump only asks the UART for room; it never loops waiting on it. */
 static void test_pump_never_waits(void **state)
 {
@@ -434,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup(test_flush_gives_up_on_stuck_uart, setup),
 		cmocka_unit_test_setup(test_slow_uart_kept_trickle_given_up, setup),
 		cmocka_unit_test_setup(test_drain, setup),
+		cmocka_unit_test_setup(test_ring_full_counts_tagged_lines, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
