@@ -100,7 +100,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	InitializeLib(image, systab);
 	uart_init(HV_SERIAL_PORT);
-	log_set_serial(uart_tx_room, uart_tx_byte);
+	log_set_serial(uart_tx_room, uart_tx_byte, uart_tx_idle);
 	uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol, (void **)&li);
 	bi->image_base = (UINT64)li->ImageBase;
 	bi->image_size = li->ImageSize;

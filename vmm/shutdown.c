@@ -2,7 +2,6 @@
 #include "vmm/shutdown.h"
 #include "arch/lib/log.h"
 #include "arch/x86_64/cpu.h"
-#include "arch/x86_64/uart.h"
 #include "vmm/vmx/enable.h"
 
 static const struct boot_info *boot;
@@ -18,7 +17,7 @@ static __attribute__((noreturn)) void power_off(void)
 
 	hv_log("poweroff: %s", how == HV_POWEROFF_REBOOT ? "reboot" : how == HV_POWEROFF_HALT ? "halt" : "shutdown");
 	if (how != HV_POWEROFF_HALT && boot && boot->reset) {
-		uart_flush();   /* the last lines must leave the UART before the power goes */
+		log_drain();    /* the last lines must leave the UART before the power goes (bounded) */
 		boot->reset(how);
 	}
 	if (how != HV_POWEROFF_HALT)
@@ -44,7 +43,7 @@ void hv_exception_end(void)
 {
 	if (boot && boot->cfg.panic_poweroff) {
 		hv_log("end: status=EXCEPTION code=-1");
-		uart_flush();
+		log_drain();
 		if (boot->reset)
 			boot->reset(HV_POWEROFF_SHUTDOWN);
 	}

@@ -7,8 +7,11 @@
  * for the UART; log_pump(), called on later exits, moves bytes out as far as the UART's
  * transmit FIFO has room, and the rest goes out when the guest ends. Lines an exit can repeat
  * carry a tag and are rate-limited per tag (LOG_RATELIMIT_BURST lines per
- * LOG_RATELIMIT_INTERVAL TSC ticks; the rest are counted and the count printed). Lines that find
- * the ring full are counted and the count printed. */
+ * LOG_RATELIMIT_INTERVAL TSC ticks; the rest are counted and the count printed). A tagged line
+ * that finds no room in the ring is counted the same way, so for every tag printed + suppressed
+ * = events; untagged lines that find the ring full are counted as dropped and the count printed.
+ * Every wait for the UART is bounded (LOG_SERIAL_TIMEOUT per line): a port that never gets ready
+ * is given up for the rest of the run, and the other sinks still get every line. */
 #ifndef ARCH_LIB_LOG_H
 #define ARCH_LIB_LOG_H
 
@@ -18,10 +21,12 @@
 
 #define LOG_LINE_MAX 256
 #define LOG_MAX_SINKS 3
-#define LOG_RING_SLOTS 64                   /* lines waiting for the UART */
 #define LOG_RATELIMIT_BURST 32              /* lines per tag per interval */
 #define LOG_RATELIMIT_INTERVAL (1ull << 31) /* TSC ticks: about 1 s at 2 GHz */
 #define LOG_DEFERRED_ARGS 5
+/* How long a synchronous write waits for the serial port to take one line (about 130 ms at
+ * 2 GHz; a 256-byte line needs 22 ms at 115200 baud) before it gives the port up for good. */
+#define LOG_SERIAL_TIMEOUT (1ull << 28)
 
 /* Lines an exit can repeat, rate-limited separately. LOG_TAG_NONE lines are never limited. */
 enum log_tag {
@@ -31,10 +36,20 @@ enum log_tag {
 	LOG_TAG_EPT_POLICY,     /* "[hv] ept-policy: ..." */
 	LOG_TAG_MSR,            /* "[hv] msr: ..." */
 	LOG_TAG_XSETBV,         /* "[hv] xsetbv: ..." */
+	LOG_TAG_EPT_MISCONFIG,  /* "[hv] ept-misconfig ..." of the HC_EPT_MISCONFIG_DEMO page */
 	LOG_TAG_NMI,            /* "[hv] nmi: ..." */
 	LOG_TAG_INTERRUPT,      /* "[hv] interrupt: ..." */
 	LOG_TAG_COUNT
 };
+
+/* The ring's size, the sizing rule: one full burst of every tag, plus LOG_UNTAGGED_SLOTS that
+ * tagged lines never take (ratelimit: reports, the dropped notice, the lines of the guest's end).
+ * So whatever the UART does, the lines of one interval always fit into an empty ring (nothing is
+ * lost, every tag prints its whole burst), and untagged lines always find LOG_UNTAGGED_SLOTS.
+ * A new tag grows the ring by LOG_RATELIMIT_BURST slots (a slot is about 320 bytes). */
+#define LOG_UNTAGGED_SLOTS 64
+#define LOG_TAGGED_SLOTS (LOG_RATELIMIT_BURST * (LOG_TAG_COUNT - 1))
+#define LOG_RING_SLOTS (LOG_TAGGED_SLOTS + LOG_UNTAGGED_SLOTS)   /* 8 tags: 256 + 64 = 320 */
 
 /* Mirrors (screen, UEFI console) get whole lines as they leave the ring. */
 typedef void (*log_sink_fn)(const char *s, size_t n);
@@ -43,24 +58,28 @@ typedef void (*log_format_fn)(char *buf, size_t len, const uint64_t args[LOG_DEF
 
 struct log_stats {
 	uint64_t lines;                     /* lines written out */
-	uint64_t suppressed;                /* lines the rate limit counted instead of printing */
-	uint64_t dropped;                   /* lines lost because the ring was full */
+	uint64_t suppressed;                /* tagged lines counted instead of printed (rate limit or full ring) */
+	uint64_t dropped;                   /* untagged lines lost because the ring was full */
 };
 
-/* The serial port: room() = bytes it takes now without waiting, put() = send one byte. */
-void log_set_serial(unsigned (*room)(void), void (*put)(char c));
+/* The serial port: room() = bytes it takes now without waiting, put() = send one byte, idle() =
+ * every byte sent has left the line (0: log_drain does not wait for that). */
+void log_set_serial(unsigned (*room)(void), void (*put)(char c), bool (*idle)(void));
 void log_add_sink(log_sink_fn fn);
 
 void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "[hv] <fmt>\n" */
-void hv_log_tagged(enum log_tag tag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a line of a tag: rate-limited. True if the line went into the ring. */
+bool hv_log_tagged(enum log_tag tag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* "[guest] <s>\n", tag LOG_TAG_GUEST: s is copied, not formatted. */
 void log_guest_line(const char *s, size_t n);
-/* Append "[hv] " + fn(args) without formatting now; call log_ratelimit first. */
-void log_deferred(log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS]);
+/* Append "[hv] " + fn(args), a line of this tag, without formatting now; call log_ratelimit
+ * first. A line that finds no room is counted in its tag (or as dropped, if untagged). */
+void log_deferred(enum log_tag tag, log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS]);
 
 void log_set_deferred(bool on);   /* off: everything pending is written out first */
 void log_pump(void);              /* write what the UART has room for; never waits */
-void log_flush(void);             /* write everything out, waiting for the UART */
+void log_flush(void);             /* write everything out, waiting for the UART (bounded) */
+void log_drain(void);             /* log_flush, then wait (bounded) until the UART is idle: before power-off */
 void log_ratelimit_report(void);  /* print the pending "ratelimit: <tag>: N lines suppressed" lines */
 void log_get_stats(struct log_stats *out);
 const char *log_tag_name(enum log_tag tag);
@@ -68,7 +87,7 @@ void log_reset(void);             /* host tests: forget every line, counter and 
 
 /* ---- The exit path's part, inline: a few instructions when there is nothing to print. */
 
-/* The rate limit's and the pump's clock: the TSC (a fake one in host tests). */
+/* The clock of the rate limit, the pump and the UART timeout: the TSC (a fake one in host tests). */
 #ifdef HV_HOST_TEST
 extern uint64_t (*log_test_clock)(void);
 static inline uint64_t log_now(void) { return log_test_clock ? log_test_clock() : 0; }

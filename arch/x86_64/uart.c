@@ -40,8 +40,8 @@ uint16_t uart_port(void)
 	return com_port;
 }
 
-void uart_flush(void)
+/* No wait here: the log waits, bounded (log_drain, arch/lib/log.h). */
+bool uart_tx_idle(void)
 {
-	while (!(inb(com_port + UART_LSR) & UART_LSR_TEMT))
-		pause();
+	return inb(com_port + UART_LSR) & UART_LSR_TEMT;
 }

@@ -13,7 +13,7 @@
 void uart_init(uint16_t port);                 /* 115200 8N1, FIFOs on */
 unsigned uart_tx_room(void);                   /* bytes uart_tx_byte may send now without waiting */
 void uart_tx_byte(char c);                     /* no wait, no "\n" translation */
-void uart_flush(void);                         /* wait until every byte has left the line */
+bool uart_tx_idle(void);                       /* every byte has left the line; no wait */
 uint16_t uart_port(void);
 
 #endif

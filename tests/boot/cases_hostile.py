@@ -26,9 +26,9 @@ WINDOW_GVA = 0xC0000000            # guest/outside.asm maps the top page here
 RATE_BURST = 32                    # [guest] and ept-* lines per tag per rate-limit interval
 # A flood may print at most one burst (32 lines) per tag per interval of 2^31 TSC ticks, plus a
 # `ratelimit:` line per interval. In Bochs the TSC counts instructions and each flood here lasts
-# well under 2^31 of them, so a flood prints one burst; allow two per tag (eptflood: 2 tags x 2 x
-# 33 = 132) plus the end lines, rounded up: more than this many lines after `vmlaunch:` means
-# the rate limit did not hold.
+# well under 2^31 of them, so a flood prints one burst per tag (eptflood: 3 tags x 33, its 3
+# [guest] lines and the end lines: 109; serialflood: 33 and the end lines); more than this many
+# lines after `vmlaunch:` means the rate limit did not hold.
 FLOOD_LOG_BOUND = 150
 # The whole serial log of a flood run (firmware and boot lines included, about 45 today) stays
 # under this many lines, so under 64 KiB (a line is at most 256 bytes).
@@ -403,39 +403,63 @@ def flood_bound(lines, tags):
 
 def eptflood_check(lines):
     hv = log_lines(lines)
-    n = EPTFLOOD["FLOOD_READS"]
+    n, m = EPTFLOOD["FLOOD_READS"], EPTFLOOD["MISCONFIGS"]
     page = MEM_BASE + EPTFLOOD["FLOOD_PAGE"]
+    demo = MEM_BASE + EPTFLOOD["DEMO_PAGE"]
     viol = [l for l in hv if l.startswith("[hv] ept-violation ")]
     pol = [l for l in hv if l.startswith("[hv] ept-policy: ")]
+    misc = [l for l in hv if l.startswith("[hv] ept-misconfig ")]
     if not viol:
         return "no ept-violation line printed"
+    if not misc:
+        return "no ept-misconfig line printed"
     rip = int(re.match(r"^\[hv\] ept-violation rip=0x([0-9a-f]+) ", viol[0]).group(1), 16)
     want_v = "[hv] ept-violation rip=0x%x gpa=0x%016x gla=0x%016x access=r-- ept=--- translated qual=0x181" % (
         rip, page, page)
     # the read is `mov al, [rbx]` (2 bytes); the guest resumes at the next instruction
     want_p = "[hv] ept-policy: gpa=0x%x protected by the guest: kept, resumed at 0x%x" % (page, rip + 2)
-    for got, want in [(l, want_v) for l in viol] + [(l, want_p) for l in pol]:
+    want_r = "[hv] ept-policy: gpa=0x%x misconfiguration planted by HC_EPT_MISCONFIG_DEMO: repaired rwx" % demo
+    # every misconfiguration is the same read of the demo's page, its leaf write-only (WB, W)
+    mrip = re.match(r"^\[hv\] ept-misconfig rip=0x([0-9a-f]+) ", misc[0]).group(1)
+    want_m = "[hv] ept-misconfig rip=0x%s gpa=0x%016x level=1 entry=0x%016x reason=write-without-read bits=0x3" % (
+        mrip, demo, demo | 0x32)
+    for got, want in [(l, want_v) for l in viol] + [(l, want_p) for l in pol if "repaired" not in l] + \
+            [(l, want_r) for l in pol if "repaired" in l]:
         if got != want:
             return "expected every line to read %r, got %r" % (want, got)
-    for tag, printed in (("ept-violation", len(viol)), ("ept-policy", len(pol))):
+    for l in misc:
+        if l != want_m:
+            return "expected every ept-misconfig line to read %r, got %r" % (want_m, l)
+    # a repaired line follows its ept-misconfig line
+    for i, l in enumerate(hv):
+        if l == want_r and not hv[i - 1].startswith("[hv] ept-misconfig "):
+            return "a repaired line without its ept-misconfig line before it: %r" % hv[i - 1]
+    for tag, printed, events in (("ept-violation", len(viol), n), ("ept-policy", len(pol), n + m),
+                                 ("ept-misconfig", len(misc), m)):
         _, suppressed = ratelimited(hv, tag)
-        if printed + suppressed != n:
-            return "%s: %d printed + %d suppressed != %d violations" % (tag, printed, suppressed, n)
-    if summary_counts(hv)["EPT_VIOLATION"] != n:
-        return "summary EPT_VIOLATION=%d, want %d" % (summary_counts(hv)["EPT_VIOLATION"], n)
-    return flood_bound(lines, (("ept-violation", len(viol)), ("ept-policy", len(pol)))) or io_all_serial(lines)
+        if printed + suppressed != events:
+            return "%s: %d printed + %d suppressed != %d events" % (tag, printed, suppressed, events)
+    counts = summary_counts(hv)
+    if counts["EPT_VIOLATION"] != n or counts["EPT_MISCONFIG"] != m:
+        return "summary EPT_VIOLATION=%d EPT_MISCONFIG=%d, want %d and %d" % (
+            counts["EPT_VIOLATION"], counts["EPT_MISCONFIG"], n, m)
+    return flood_bound(lines, (("ept-violation", len(viol)), ("ept-policy", len(pol)),
+                               ("ept-misconfig", len(misc)))) or io_all_serial(lines)
 
 
 def eptflood_case(model):
-    n = EPTFLOOD["FLOOD_READS"]
+    n, m = EPTFLOOD["FLOOD_READS"], EPTFLOOD["MISCONFIGS"]
     return hostile("eptflood", model, "guest=eptflood\n", loaded("eptflood") + [
+        r"^\[guest\] eptflood: page at offset 0x100000 protected, resume address set$",
+        r"^\[guest\] eptflood: reading it %d times$" % n,
         r"^\[hv\] ept-violation rip=0x[0-9a-f]+ gpa=0x0000000008100000 gla=0x0000000008100000 access=r-- ept=--- "
         r"translated qual=0x181$",
         r"^\[hv\] ept-policy: gpa=0x8100000 protected by the guest: kept, resumed at 0x[0-9a-f]+$",
-        r"^\[guest\] eptflood: %d reads of a protected page done$" % n,
+        r"^\[hv\] ept-misconfig rip=0x[0-9a-f]+ gpa=0x0000000008101000 level=1 ",
+        r"^\[guest\] eptflood: %d reads of a protected page and %d misconfigurations done$" % (n, m),
         r"^\[hv\] ratelimit: ept-violation: \d+ lines suppressed$",
     ], tail(r"done exit_code=0",
-            r"guest=eptflood exits=\d+ VMCALL=3 IO_INSTRUCTION=\d+ EPT_VIOLATION=%d" % n,
+            r"guest=eptflood exits=\d+ VMCALL=%d IO_INSTRUCTION=\d+ EPT_VIOLATION=%d EPT_MISCONFIG=%d" % (m + 3, n, m),
             status="OK", code=0, audit="leaves=512 mapped=0x3ff000"),
         check=eptflood_check, forbid=[r"^\[guest\] eptflood: FAIL"])
 

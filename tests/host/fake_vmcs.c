@@ -483,7 +483,7 @@ static void init_log(void)
 {
 	log_reset();
 	log_add_sink(capture_sink);
-	log_set_serial(uart_room, uart_put);
+	log_set_serial(uart_room, uart_put, 0);
 	log_test_clock = clock_now;   /* arch/lib/log.h: the TSC, in host tests a function */
 	log_set_deferred(true);
 	fake_log_reset();

@@ -19,6 +19,8 @@
 #include "vmm/vm/budget.h"
 #include "vmm/exit/dispatch.h"
 
+#define SUMMARY_LINE_MAX 180   /* docs/log-format.md: a summary line, "[hv] summary: " included */
+
 /* ------------------------------------------------------------------ the summary */
 
 static void test_summary_counts(void **state)
@@ -68,7 +70,60 @@ static void test_summary_wraps_long_lines(void **state)
 	assert_true(fake_log_count("[hv] summary: ") >= 2);
 	for (i = fake_log_find("[hv] summary: ", 0); i >= 0; i = fake_log_find("[hv] summary: ", (size_t)i + 1)) {
 		fake_log_line((size_t)i, line, sizeof(line));
-		assert_true(strlen(line) < 14 + 180 + 40);
+		assert_true(strlen(line) <= SUMMARY_LINE_MAX);
+	}
+}
+
+/* Every width of count, so each entry in turn is the one that would pass the limit: no summary
+ * line is longer than 180 characters ("[hv] summary: " included), none is cut short (the next
+ * entry would not have fitted), and together they list every reason in order. */
+static void test_summary_lines_at_most_180(void **state)
+{
+	static const uint32_t reasons[] = {
+		EXIT_REASON_TRIPLE_FAULT, EXIT_REASON_CPUID, EXIT_REASON_HLT, EXIT_REASON_INVD, EXIT_REASON_RDMSR,
+		EXIT_REASON_WRMSR, EXIT_REASON_EPT_VIOLATION, EXIT_REASON_EPT_MISCONFIG, EXIT_REASON_WBINVD,
+		EXIT_REASON_XSETBV, EXIT_REASON_IO_INSTRUCTION, EXIT_REASON_CR_ACCESS,
+	};
+	char sum[4096], want[4096], line[512], entry[64];
+	unsigned long long v = 1;
+
+	(void)state;
+	for (int width = 1; width <= 19; width++, v *= 10) {
+		size_t n = 0, lines = 0;
+		uint64_t total = 0;
+
+		assert_true(fake_vm_reset(&fv));
+		fake_regs_init(&fv, &regs);
+		fake_log_reset();
+		for (size_t k = 0; k < sizeof(reasons) / sizeof(reasons[0]); k++) {
+			fv.vm.exit_counts[reasons[k]] = v + k;
+			total += v + k;
+		}
+		done(0);
+		assert_int_equal(vm_exits_total(&fv.vm), total + 1);   /* and the HC_DONE */
+		n = (size_t)snprintf(want, sizeof(want), "guest=test exits=%llu", ULL(vm_exits_total(&fv.vm)));
+		for (uint32_t r = 0; r < EXIT_REASON_COUNT; r++)
+			if (fv.vm.exit_counts[r])
+				n += (size_t)snprintf(want + n, sizeof(want) - n, " %s=%llu", exit_reason_name(r),
+						      ULL(fv.vm.exit_counts[r]));
+		summary(sum, sizeof(sum));
+		assert_string_equal(sum, want);
+		for (long i = fake_log_find("[hv] summary: ", 0); i >= 0; i = fake_log_find("[hv] summary: ", (size_t)i + 1)) {
+			size_t len;
+
+			fake_log_line((size_t)i, line, sizeof(line));
+			len = strlen(line);
+			if (len > SUMMARY_LINE_MAX)
+				fail_msg("width %d: a summary line of %zu characters: %s", width, len, line);
+			/* Continued: the next line's first entry did not fit on this one. */
+			if (fake_log_find("[hv] summary: ", (size_t)i + 1) == i + 1) {
+				fake_log_line((size_t)i + 1, entry, sizeof(entry));
+				entry[14 + strcspn(entry + 14, " ")] = '\0';
+				assert_true(len + 1 + strlen(entry + 14) > SUMMARY_LINE_MAX);
+			}
+			lines++;
+		}
+		assert_true(lines >= (width > 6 ? 2u : 1u));
 	}
 }
 
@@ -259,6 +314,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_summary_counts),
 		T(test_summary_wraps_long_lines),
+		T(test_summary_lines_at_most_180),
 		T(test_unhandled_exits_end_guest),
 		T(test_unhandled_exit_names),
 		T(test_entry_failure),

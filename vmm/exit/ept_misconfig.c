@@ -1,5 +1,6 @@
 /* EPT misconfigurations (exit reason 49): the faulty entry diagnosed in one line. The one
- * HC_EPT_MISCONFIG_DEMO planted is repaired and the guest goes on; any other ends it. */
+ * HC_EPT_MISCONFIG_DEMO planted is repaired and the guest goes on (a guest can do that in a
+ * loop, so those lines are rate-limited, tag ept-misconfig); any other ends it. */
 #include "arch/lib/log.h"
 #include "ept/ept_misconfig.h"
 #include "vmm/exit/exit.h"
@@ -10,13 +11,18 @@ void handle_ept_misconfig(struct vm *vm, struct guest_regs *r)
 {
 	struct ept_misconfig m;
 	uint64_t gpa = vmread64(GUEST_PHYSICAL_ADDRESS);
+	unsigned long long rip = vmread64(GUEST_RIP);
 	char body[LOG_LINE_MAX - 40];
 
 	ept_misconfig_diagnose(&vm->ept, gpa, &m);
 	ept_misconfig_format(&m, body, sizeof(body));
-	hv_log("ept-misconfig rip=0x%llx %s", (unsigned long long)vmread64(GUEST_RIP), body);
-	if (!misconfig_demo_repair(vm, gpa)) {
-		vm_log_registers(r);
-		vm_end(HV_E_EPT, "ended: EPT misconfiguration the hypervisor did not plant");
+	if (misconfig_demo_planted(vm, gpa)) {
+		bool logged = hv_log_tagged(LOG_TAG_EPT_MISCONFIG, "ept-misconfig rip=0x%llx %s", rip, body);
+
+		misconfig_demo_repair(vm, logged);
+		return;
 	}
+	hv_log("ept-misconfig rip=0x%llx %s", rip, body);   /* the guest's last: never limited */
+	vm_log_registers(r);
+	vm_end(HV_E_EPT, "ended: EPT misconfiguration the hypervisor did not plant");
 }

@@ -29,7 +29,7 @@ static void log_ept_violation(const struct vm *vm, uint64_t gpa, uint64_t rip)
 			((vmread64(IDT_VECTORING_INFO_FIELD) & INTR_INFO_VALID) ? 0u : 2u),
 	};
 
-	log_deferred(format_ept_violation, a);
+	log_deferred(LOG_TAG_EPT_VIOLATION, format_ept_violation, a);
 }
 
 /* ept-policy lines, formatted later too: args = what, GPA, resume RIP, fault count. */
@@ -53,15 +53,19 @@ static void format_ept_policy(char *buf, size_t len, const uint64_t a[LOG_DEFERR
 		hv_snprintf(buf, len, "ept-policy: gpa=0x%llx protected by the guest: re-granted rwx", gpa);
 }
 
+/* The ept-policy line, within the tag's own burst too (the demo's repaired lines share it). */
 static __attribute__((noinline)) void log_ept_policy_line(uint64_t what, uint64_t gpa, uint64_t rip, uint64_t faults)
 {
-	uint64_t a[LOG_DEFERRED_ARGS] = { what, gpa, rip, faults, 0 };
+	if (log_ratelimit(LOG_TAG_EPT_POLICY)) {
+		uint64_t a[LOG_DEFERRED_ARGS] = { what, gpa, rip, faults, 0 };
 
-	log_deferred(format_ept_policy, a);
+		log_deferred(LOG_TAG_EPT_POLICY, format_ept_policy, a);
+	}
 }
 
 /* The ept-policy line follows its ept-violation line: logged when that was, counted when not
- * (and neither with exit_log=off). */
+ * (and neither with exit_log=off). (A violation line that found no room in the ring leaves none
+ * for its policy line either: both are counted in their tags.) */
 static inline void log_ept_policy(const struct vm *vm, bool logged, uint64_t what, uint64_t gpa, uint64_t rip,
 				  uint64_t faults)
 {

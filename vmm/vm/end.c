@@ -10,7 +10,9 @@
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
 
-#define SUMMARY_WRAP 180   /* a summary line is continued on the next before it gets longer */
+/* A summary line ("[hv] summary: " included) is at most this long; the list goes on in the next. */
+#define SUMMARY_LINE_MAX 180
+#define SUMMARY_PREFIX_LEN 14   /* "[hv] summary: " */
 
 void vm_log_registers(const struct guest_regs *r)
 {
@@ -25,22 +27,26 @@ void vm_log_registers(const struct guest_regs *r)
 	       (unsigned long long)g[14], (unsigned long long)g[15]);
 }
 
+/* "guest=<name> exits=<n> <REASON>=<n> ...": an entry that would make the line longer than
+ * SUMMARY_LINE_MAX starts the next one (the first part and one entry always fit). */
 static void log_summary(const struct vm *vm)
 {
-	char line[LOG_LINE_MAX];
+	char line[LOG_LINE_MAX], entry[64];
 	int n = hv_snprintf(line, sizeof(line), "guest=%s exits=%llu", vm->guest_name,
 			    (unsigned long long)vm_exits_total(vm));
 
 	for (uint32_t i = 0; i < EXIT_REASON_COUNT; i++) {
+		int len;
+
 		if (!vm->exit_counts[i])
 			continue;
-		if (n > SUMMARY_WRAP) {
+		len = hv_snprintf(entry, sizeof(entry), "%s=%llu", exit_reason_name(i),
+				  (unsigned long long)vm->exit_counts[i]);
+		if (n && SUMMARY_PREFIX_LEN + n + 1 + len > SUMMARY_LINE_MAX) {
 			hv_log("summary: %s", line);
 			n = 0;
-			line[0] = '\0';
 		}
-		n += hv_snprintf(line + n, sizeof(line) - (size_t)n, "%s%s=%llu", n ? " " : "", exit_reason_name(i),
-				 (unsigned long long)vm->exit_counts[i]);
+		n += hv_snprintf(line + n, sizeof(line) - (size_t)n, "%s%s", n ? " " : "", entry);
 	}
 	hv_log("summary: %s", line);
 }

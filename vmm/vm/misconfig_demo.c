@@ -26,21 +26,27 @@ int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa)
 	return 0;
 }
 
-bool misconfig_demo_repair(struct vm *vm, gpa_t gpa)
+bool misconfig_demo_planted(const struct vm *vm, gpa_t gpa)
+{
+	return vm->misconfig_gpa && (gpa & ~(PAGE_SIZE - 1)) == vm->misconfig_gpa;
+}
+
+void misconfig_demo_repair(struct vm *vm, bool logged)
 {
 	struct ept_attr rwx = { EPT_READ | EPT_WRITE | EPT_EXEC, EPT_MT_WB, false };
 	enum ept_flush flush = EPT_FLUSH_NONE;
 
-	if (!vm->misconfig_gpa || (gpa & ~(PAGE_SIZE - 1)) != vm->misconfig_gpa)
-		return false;
 	/* A sane leaf back first (the library refuses to walk a misconfigured one), then the mapping. */
 	ept_debug_set_raw_leaf(&vm->ept, vm->misconfig_gpa, vm->misconfig_gpa |
 				       ((uint64_t)EPT_MEMTYPE_WB << EPT_PTE_MEMTYPE_SHIFT) | EPT_PTE_READ | EPT_PTE_WRITE);
 	ept_map(&vm->ept, vm->misconfig_gpa, vm->misconfig_gpa, PAGE_SIZE, rwx, EPT_MAP_REPLACE, &flush);
 	vm_invept(vm, EPT_FLUSH_SINGLE);
-	if (vm->exit_log)
-		hv_log("ept-policy: gpa=0x%llx misconfiguration planted by HC_EPT_MISCONFIG_DEMO: repaired rwx",
-		       (unsigned long long)vm->misconfig_gpa);
+	/* Its ept-policy line follows the ept-misconfig line: written if that was, counted if not. */
+	if (vm->exit_log && logged)
+		hv_log_tagged(LOG_TAG_EPT_POLICY,
+			      "ept-policy: gpa=0x%llx misconfiguration planted by HC_EPT_MISCONFIG_DEMO: repaired rwx",
+			      (unsigned long long)vm->misconfig_gpa);
+	else if (vm->exit_log)
+		log_suppress(LOG_TAG_EPT_POLICY);
 	vm->misconfig_gpa = 0;
-	return true;
 }

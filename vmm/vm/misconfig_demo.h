@@ -10,7 +10,10 @@
 
 /* Plant it at gpa: 0 or a HC_E_* code. */
 int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa);
-/* If gpa is on the planted page: put a sane rwx leaf back and return true. */
-bool misconfig_demo_repair(struct vm *vm, gpa_t gpa);
+/* True if gpa is on the planted page. */
+bool misconfig_demo_planted(const struct vm *vm, gpa_t gpa);
+/* Put a sane rwx leaf back on the planted page. Its ept-policy line follows the ept-misconfig
+ * line: written (rate-limited, tag ept-policy) if that one was (logged), counted if not. */
+void misconfig_demo_repair(struct vm *vm, bool logged);
 
 #endif
