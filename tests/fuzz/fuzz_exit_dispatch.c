@@ -471,9 +471,16 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 	default:
 		CHECK(0, "exit reason 0x%x resumed the guest", e->reason);
 	}
-	if (basic != EXIT_REASON_RDMSR && basic != EXIT_REASON_WRMSR && basic != EXIT_REASON_XSETBV &&
-	    basic != EXIT_REASON_CR_ACCESS)
+	if (basic == EXIT_REASON_EPT_VIOLATION && fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD)) {
+		/* An event whose delivery was interrupted, delivered again (same vector and type). */
+		uint32_t vec = (uint32_t)fake_vmcs_get(IDT_VECTORING_INFO_FIELD);
+		CHECK((vec & INTR_INFO_VALID) && rip == rip_before &&
+		      (fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD) & 0x80000fffu) == (vec & 0x80000fffu),
+		      "EPT violation: only the interrupted event is delivered again");
+	} else if (basic != EXIT_REASON_RDMSR && basic != EXIT_REASON_WRMSR && basic != EXIT_REASON_XSETBV &&
+		   basic != EXIT_REASON_CR_ACCESS) {
 		CHECK(!fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD), "an event injected on exit reason %u", basic);
+	}
 }
 
 static bool printable(const char *s, size_t n)
