@@ -195,8 +195,19 @@ SPIN_BUDGET_MTSC = 100     # 10^8 TSC ticks: in Bochs about 1 s of wall time
 HALT_BUDGET_MTSC = 1       # each HLT is an exit: 10^6 ticks give about 500,000 of them (~4 s)
 
 
+# Bochs' lynnfield reports the CPUID signature 0x106e5 of a Core i5-750, one of the steppings
+# whose VMX-preemption timer counts at the wrong rate: minihv does not use the timer there.
+ERRATUM_MODELS = ("corei5_lynnfield_750",)
+ERRATUM_BUDGET = (r"^\[hv\] budget: %d million TSC ticks of wall time, read every 4096 exits only \(VMX-preemption "
+                  r"timer off: erratum on this CPU, signature listed in vmm/vmx/errata.c; a guest that never exits "
+                  r"is not stopped\)$")
+
+
 def budget_ticks(lines, mtsc):
-    """The budget line says timer = ticks >> rate; returns the ticks the timer really allows."""
+    """The budget line says timer = ticks >> rate; returns the ticks the timer really allows (the
+    budget itself where the timer is off)."""
+    if any(re.match(ERRATUM_BUDGET % mtsc, l) for l in lines):
+        return mtsc * 10**6
     m = field(lines, r"^\[hv\] budget: (\d+) million TSC ticks of wall time \(VMX-preemption timer 0x([0-9a-f]+), "
               r"rate 2\^(\d+); exits charged\)$", "budget")
     if int(m.group(1)) != mtsc:
@@ -241,11 +252,16 @@ BY_TIMER = r"ended: time budget used up \(VMX-preemption timer\)"
 BY_EXITS = r"ended: time budget used up \(counted at an exit: the hypervisor's work on its exits is charged\)"
 
 
+def budget_line(model, mtsc):
+    if model in ERRATUM_MODELS:
+        return ERRATUM_BUDGET % mtsc
+    return (r"^\[hv\] budget: %d million TSC ticks of wall time \(VMX-preemption timer 0x[0-9a-f]+, rate 2\^\d+; "
+            r"exits charged\)$" % mtsc)
+
+
 def budget_case(guest, model, mtsc, story, summary, check, ended=BY_TIMER):
-    return hostile(guest, model, "guest=%s\nbudget_mtsc=%d\n" % (guest, mtsc), [
-        r"^\[hv\] budget: %d million TSC ticks of wall time \(VMX-preemption timer 0x[0-9a-f]+, rate 2\^\d+; "
-        r"exits charged\)$" % mtsc,
-    ] + loaded(guest)[1:] + story, tail(ended, summary, audit="leaves=2 mapped=0x400000"), check=check)
+    return hostile(guest, model, "guest=%s\nbudget_mtsc=%d\n" % (guest, mtsc), [budget_line(model, mtsc)]
+                   + loaded(guest)[1:] + story, tail(ended, summary, audit="leaves=2 mapped=0x400000"), check=check)
 
 
 def spin_case(model):
@@ -627,6 +643,8 @@ def entry_cases(model):
 
 CASES = []
 for _m in VMX_MODELS:
-    CASES += [triple_case(_m), spin_case(_m), halt_case(_m), outside_case(_m), eptflood_case(_m),
+    # spin never exits: on an erratum model nothing could end it (docs/boot-options.md).
+    CASES += [triple_case(_m)] + ([] if _m in ERRATUM_MODELS else [spin_case(_m)]) + [halt_case(_m), outside_case(_m),
+              eptflood_case(_m),
               serialflood_case(_m), badcall_case(_m)] + entry_cases(_m)
 CASES += [mwait_case(_m) for _m in MWAIT_MODELS]

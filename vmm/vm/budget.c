@@ -23,7 +23,7 @@ static uint64_t timer_counts(const struct vm *vm, uint64_t ticks)
 	return v == 0 ? 1 : v > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : v;
 }
 
-void budget_setup(struct vm *vm, bool timer, const char *why_no_timer)
+void budget_setup(struct vm *vm, bool timer, bool erratum)
 {
 	uint64_t mtsc = vm->bi->cfg.guest_budget_mtsc;
 
@@ -31,8 +31,10 @@ void budget_setup(struct vm *vm, bool timer, const char *why_no_timer)
 	vm->timer = timer;
 	vm->budget_exits = BUDGET_CHECK_EXITS;
 	if (!timer) {
-		hv_log("budget: %llu million TSC ticks of wall time, read every %u exits (%s: a guest that never "
-		       "exits is not stopped)", (unsigned long long)mtsc, BUDGET_CHECK_EXITS, why_no_timer);
+		hv_log("budget: %llu million TSC ticks of wall time, read every %u exits only (%s; a guest that never "
+		       "exits is not stopped)", (unsigned long long)mtsc, BUDGET_CHECK_EXITS,
+		       erratum ? "VMX-preemption timer off: erratum on this CPU, signature listed in vmm/vmx/errata.c" :
+				 "this CPU has no VMX-preemption timer");
 		return;
 	}
 	vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_counts(vm, vm->budget_ticks));

@@ -13,8 +13,8 @@
 #define BUDGET_CHECK_EXITS 4096
 
 /* At VMCS setup: the budget line, and the timer's first value when the CPU has a usable timer
- * (why_no_timer says why not, or 0). */
-void budget_setup(struct vm *vm, bool timer, const char *why_no_timer);
+ * (erratum: the CPU has one, but on the errata list: vmm/vmx/errata.c). */
+void budget_setup(struct vm *vm, bool timer, bool erratum);
 /* At VMLAUNCH: the deadline is now + the budget. */
 void budget_start(struct vm *vm);
 /* The timer fired (exit reason 52) or BUDGET_CHECK_EXITS exits went by: end the guest if the

@@ -240,10 +240,7 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	write_controls(vm, io_a, io_b, msr);
 	write_host_state(vm);
 	write_guest_state(vm);
-	budget_setup(vm, pin_ctls & PIN_PREEMPTION_TIMER,
-		     vmx_preemption_timer_erratum(vm->caps->signature) ?
-			     "no VMX-preemption timer: it counts wrong on this CPU (erratum)" :
-			     "no VMX-preemption timer on this CPU");
+	budget_setup(vm, pin_ctls & PIN_PREEMPTION_TIMER, vmx_preemption_timer_erratum(vm->caps->signature));
 	apply_test_flags(vm);
 	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
 	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,
