@@ -6,6 +6,7 @@ set -euo pipefail
 # package        why
 PKGS=(
   gcc make binutils  # the build
+  gcc-multilib       # gcc -m32 for the Multiboot guest kernels (mk/guest_c.mk, guest/lib/)
   gnu-efi            # crt0, linker script, libefi/libgnuefi, headers
   nasm               # entry stubs and guests
   libcmocka-dev      # host unit tests
