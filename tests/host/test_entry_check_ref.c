@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: MIT
+/*
+ * tests/host/test_entry_check_ref.c - the VM-entry checker's facts and interfaces against their
+ * references:
+ *
+ *   vmm/vmx/vmcs_fields_ext.h   every "#define NAME 0x...." against vmcs_fields.tsv, none also in
+ *                               vmm/vmx/vmcs_fields.h; entry_check_field_name() names every field
+ *   vmm/vmx/controls_ext.h      every control mask against vmx_controls.tsv (compiled in, and the
+ *                               header scanned so a new #define needs a row here)
+ *   vmm/vmx/vmx_bits.h          the IA32_VMX_BASIC, IA32_VMX_MISC, IA32_VMX_VMFUNC fields, the EPTP
+ *                               page-walk length and the reserved interruption type (vmx_msrs.tsv,
+ *                               ept_entry_format.tsv, io_and_cr_qualifications.tsv)
+ *   docs/vm-entry-checks.md     lists every check id of entry_check_defs(), with its section and
+ *                               verdict, and no other id
+ *
+ * Tables come from $HV_REFERENCE_DIR or tests/reference/vmx; sources from $HV_SOURCE_DIR or ".".
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "arch/lib/array.h"
+#include "tests/host/ref_tsv.h"
+#include "vmm/decode/interruption_info.h"
+#include "vmm/vmx/controls_ext.h"
+#include "vmm/vmx/entry_check.h"
+#include "vmm/vmx/vmcs_fields.h"
+#include "vmm/vmx/vmcs_fields_ext.h"
+#include "vmm/vmx/vmx_bits.h"
+
+static struct ref_tsv *table(const char *name)
+{
+	struct ref_tsv *t = ref_tsv_open(name);
+
+	if (!t)
+		fail_msg("cannot open %s/%s (set HV_REFERENCE_DIR)", ref_tsv_dir(), name);
+	return t;
+}
+
+static FILE *source(const char *rel)
+{
+	const char *dir = getenv("HV_SOURCE_DIR");
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : ".", rel);
+	f = fopen(path, "r");
+	if (!f)
+		fail_msg("cannot read %s (run from the repository root or set HV_SOURCE_DIR)", path);
+	return f;
+}
+
+static uint64_t number(const char *s, const char *what)
+{
+	uint64_t v;
+
+	if (!s || !ref_tsv_parse_u64(s, &v))
+		fail_msg("%s: not a number: \"%s\"", what, s ? s : "(none)");
+	return v;
+}
+
+static uint64_t bits_mask(const char *bits)
+{
+	unsigned hi, lo;
+
+	if (!ref_tsv_parse_bits(bits, &hi, &lo))
+		fail_msg("bad bit range \"%s\"", bits);
+	return (hi - lo == 63 ? ~0ull : ((1ull << (hi - lo + 1)) - 1)) << lo;
+}
+
+/* ------------------------------------------------------------------ VMCS encodings */
+
+/* "#define NAME 0x...." lines of a header: calls fn for each; returns how many. */
+static size_t scan_encodings(const char *rel, void (*fn)(const char *name, uint64_t enc, void *ctx), void *ctx)
+{
+	FILE *f = source(rel);
+	char line[512], name[128], value[32];
+	size_t n = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " #define %127[A-Za-z0-9_] %31[0-9A-Fa-fx]", name, value) != 2 || strncmp(value, "0x", 2))
+			continue;
+		fn(name, number(value, name), ctx);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void check_ext_field(const char *name, uint64_t enc, void *ctx)
+{
+	struct ref_tsv *t = ctx;
+	long r = ref_tsv_find(t, "name", name, 0);
+
+	if (r < 0)
+		fail_msg("vmm/vmx/vmcs_fields_ext.h: %s has no row in vmcs_fields.tsv", name);
+	if (number(ref_tsv_get(t, (size_t)r, "encoding"), name) != enc)
+		fail_msg("vmm/vmx/vmcs_fields_ext.h: %s = 0x%04llx, vmcs_fields.tsv says %s", name, (unsigned long long)enc,
+			 ref_tsv_get(t, (size_t)r, "encoding"));
+	if (strcmp(entry_check_field_name((uint32_t)enc), name))
+		fail_msg("entry_check_field_name(0x%04llx) = %s, not %s", (unsigned long long)enc,
+			 entry_check_field_name((uint32_t)enc), name);
+}
+
+struct seen {
+	char name[160][64];
+	uint64_t enc[160];
+	size_t n;
+};
+
+static void remember(const char *name, uint64_t enc, void *ctx)
+{
+	struct seen *s = ctx;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->name[i], name) || s->enc[i] == enc)
+			fail_msg("%s = 0x%04llx is defined twice (also %s = 0x%04llx)", name, (unsigned long long)enc,
+				 s->name[i], (unsigned long long)s->enc[i]);
+	assert_true(s->n < ARRAY_SIZE(s->enc));
+	snprintf(s->name[s->n], sizeof(s->name[0]), "%s", name);
+	s->enc[s->n++] = enc;
+	/* and the log names it */
+	assert_string_equal(entry_check_field_name((uint32_t)enc), name);
+}
+
+static void test_vmcs_fields(void **state)
+{
+	struct ref_tsv *t = table("vmcs_fields.tsv");
+	static struct seen seen;
+
+	(void)state;
+	assert_int_equal(scan_encodings("vmm/vmx/vmcs_fields_ext.h", check_ext_field, t), 34);
+	seen.n = 0;
+	scan_encodings("vmm/vmx/vmcs_fields.h", remember, &seen);
+	scan_encodings("vmm/vmx/vmcs_fields_ext.h", remember, &seen);
+	/* compiled values agree with the text read */
+	assert_int_equal(TPR_THRESHOLD, 0x401C);
+	assert_int_equal(GUEST_PDPTR3, 0x2810);
+	ref_tsv_close(t);
+}
+
+/* ------------------------------------------------------------------ controls */
+
+struct control_row {
+	const char *group, *tsv;
+	uint32_t mask;
+	const char *ours;
+};
+#define CTL(group, prefix, name) { group, #name, prefix##name, #prefix #name }
+static const struct control_row controls[] = {
+	CTL("pin", PIN_, PROCESS_POSTED_INTERRUPTS),
+	CTL("proc", PROC_, ACTIVATE_TERTIARY_CONTROLS),
+	CTL("proc2", PROC2_, VIRTUALIZE_X2APIC_MODE),
+	CTL("proc2", PROC2_, APIC_REGISTER_VIRTUALIZATION),
+	CTL("proc2", PROC2_, VIRTUAL_INTERRUPT_DELIVERY),
+	CTL("proc2", PROC2_, ENABLE_VM_FUNCTIONS),
+	CTL("proc2", PROC2_, VMCS_SHADOWING),
+	CTL("proc2", PROC2_, ENABLE_PML),
+	CTL("proc2", PROC2_, EPT_VIOLATION_VE),
+	CTL("proc2", PROC2_, SUB_PAGE_WRITE_PERMISSIONS_FOR_EPT),
+	CTL("proc2", PROC2_, PT_USES_GUEST_PHYSICAL_ADDRESSES),
+	CTL("exit", EXIT_, LOAD_IA32_PERF_GLOBAL_CTRL),
+	CTL("exit", EXIT_, CLEAR_IA32_RTIT_CTL),
+	CTL("exit", EXIT_, LOAD_CET_STATE),
+	CTL("exit", EXIT_, LOAD_IA32_PKRS),
+	CTL("entry", ENTRY_, ENTRY_TO_SMM),
+	CTL("entry", ENTRY_, DEACTIVATE_DUAL_MONITOR_TREATMENT),
+	CTL("entry", ENTRY_, LOAD_IA32_PERF_GLOBAL_CTRL),
+	CTL("entry", ENTRY_, LOAD_IA32_BNDCFGS),
+	CTL("entry", ENTRY_, LOAD_IA32_RTIT_CTL),
+	CTL("entry", ENTRY_, LOAD_UINV),
+	CTL("entry", ENTRY_, LOAD_CET_STATE),
+	CTL("entry", ENTRY_, LOAD_IA32_LBR_CTL),
+	CTL("entry", ENTRY_, LOAD_IA32_PKRS),
+};
+
+static void test_controls(void **state)
+{
+	struct ref_tsv *t = table("vmx_controls.tsv");
+	FILE *f = source("vmm/vmx/controls_ext.h");
+	char line[512], name[128];
+	size_t defined = 0;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(controls); i++) {
+		const struct control_row *c = &controls[i];
+		long r = -1;
+
+		for (size_t k = 0; k < ref_tsv_rows(t) && r < 0; k++)
+			if (!strcmp(ref_tsv_get(t, k, "control"), c->group) && !strcmp(ref_tsv_get(t, k, "name"), c->tsv))
+				r = (long)k;
+		if (r < 0)
+			fail_msg("%s: no %s control named %s in vmx_controls.tsv", c->ours, c->group, c->tsv);
+		if (c->mask != 1u << number(ref_tsv_get(t, (size_t)r, "bit"), c->ours))
+			fail_msg("%s = 0x%x, vmx_controls.tsv has bit %s", c->ours, c->mask, ref_tsv_get(t, (size_t)r, "bit"));
+	}
+	/* every #define of the header is a row above */
+	while (fgets(line, sizeof(line), f)) {
+		bool known = false;
+
+		if (sscanf(line, " #define %127[A-Za-z0-9_]", name) != 1 || !strcmp(name, "VMM_VMX_CONTROLS_EXT_H"))
+			continue;
+		for (size_t i = 0; i < ARRAY_SIZE(controls); i++)
+			known = known || !strcmp(controls[i].ours, name);
+		if (!known)
+			fail_msg("vmm/vmx/controls_ext.h: %s has no row in test_entry_check_ref.c", name);
+		defined++;
+	}
+	fclose(f);
+	assert_int_equal(defined, ARRAY_SIZE(controls));
+	ref_tsv_close(t);
+}
+
+/* ------------------------------------------------------------------ VMX MSR fields and formats */
+
+static long row_of(const struct ref_tsv *t, const char *key_col, const char *key, const char *name)
+{
+	for (size_t r = 0; r < ref_tsv_rows(t); r++)
+		if (!strcmp(ref_tsv_get(t, r, key_col), key) && !strcmp(ref_tsv_get(t, r, "name"), name))
+			return (long)r;
+	fail_msg("no row %s %s", key, name);
+	return -1;
+}
+
+static void test_vmx_bits(void **state)
+{
+	static const struct {
+		const char *msr, *name;
+		uint64_t mask;
+	} fields[] = {
+		{ "0x480", "NO_ERROR_CODE_REQUIREMENT", VMX_BASIC_NO_ERROR_CODE_REQUIREMENT },
+		{ "0x485", "ACTIVITY_SHUTDOWN", VMX_MISC_ACTIVITY_SHUTDOWN },
+		{ "0x485", "ACTIVITY_WAIT_SIPI", VMX_MISC_ACTIVITY_WAIT_SIPI },
+		{ "0x485", "CR3_TARGET_COUNT", VMX_MISC_CR3_TARGET_COUNT_MASK << VMX_MISC_CR3_TARGET_COUNT_SHIFT },
+		{ "0x485", "MAX_MSR_LIST", VMX_MISC_MAX_MSR_LIST_MASK << VMX_MISC_MAX_MSR_LIST_SHIFT },
+		{ "0x485", "ZERO_LENGTH_INJECTION", VMX_MISC_ZERO_LENGTH_INJECTION },
+		{ "0x491", "EPTP_SWITCHING", VMX_VMFUNC_EPTP_SWITCHING },
+	};
+	struct ref_tsv *msrs = table("vmx_msrs.tsv"), *ept = table("ept_entry_format.tsv");
+	struct ref_tsv *qual = table("io_and_cr_qualifications.tsv");
+	long r;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(fields); i++) {
+		r = row_of(msrs, "msr", fields[i].msr, fields[i].name);
+		if (bits_mask(ref_tsv_get(msrs, (size_t)r, "bits")) != fields[i].mask)
+			fail_msg("%s %s: bits %s, ours 0x%llx", fields[i].msr, fields[i].name,
+				 ref_tsv_get(msrs, (size_t)r, "bits"), (unsigned long long)fields[i].mask);
+	}
+	/* "512 * (N + 1)" entries */
+	r = row_of(msrs, "msr", "0x485", "MAX_MSR_LIST");
+	assert_non_null(strstr(ref_tsv_get(msrs, (size_t)r, "meaning"), "512 * (N + 1)"));
+	assert_int_equal(VMX_MSR_LIST_UNIT, 512);
+	/* EPTP bits 5:3 = 4: a 5-level walk */
+	r = row_of(ept, "level", "EPTP", "PAGE_WALK_LENGTH_MINUS_1");
+	assert_int_equal(bits_mask(ref_tsv_get(ept, (size_t)r, "bit_range")), EPTP_WALK_LENGTH_MASK);
+	assert_non_null(strstr(ref_tsv_get(ept, (size_t)r, "meaning"), "4 = 5-level"));
+	assert_int_equal(EPTP_WALK_LENGTH_5 >> EPTP_WALK_LENGTH_SHIFT, 4);
+	/* interruption type 1 is reserved; the valid bit is 31 */
+	r = ref_tsv_find(qual, "bits", "10:8=1", 0);
+	assert_true(r >= 0);
+	assert_string_equal(ref_tsv_get(qual, (size_t)r, "meaning"), "reserved");
+	assert_int_equal(ENTRY_INTR_TYPE_RESERVED, 1);
+	assert_int_equal(INTR_INFO_VALID, 1u << 31);
+	assert_int_equal(ENTRY_INTR_INFO_RESERVED & (INTR_INFO_VALID | INTR_INFO_ERROR_CODE | 0x7ffu), 0);
+	ref_tsv_close(msrs);
+	ref_tsv_close(ept);
+	ref_tsv_close(qual);
+}
+
+/* ------------------------------------------------------------------ docs/vm-entry-checks.md */
+
+/* Table rows of the doc: "| `id` | section | ... | verdict | ...". */
+static void test_doc_lists_every_check(void **state)
+{
+	FILE *f = source("docs/vm-entry-checks.md");
+	size_t n, rows = 0;
+	const struct entry_check_def *d = entry_check_defs(&n);
+	static bool in_doc[512];
+	char line[1024];
+
+	(void)state;
+	assert_true(n <= ARRAY_SIZE(in_doc));
+	memset(in_doc, 0, sizeof(in_doc));
+	while (fgets(line, sizeof(line), f)) {
+		char id[96], section[32];
+		const struct entry_check_def *c;
+		char verdict[48];
+
+		if (sscanf(line, "| `%95[a-z0-9.-]` | %31[0-9.] |", id, section) != 2)
+			continue;
+		c = entry_check_find(id);
+		if (!c)
+			fail_msg("docs/vm-entry-checks.md lists %s, which is not a check", id);
+		if (in_doc[c - d])
+			fail_msg("docs/vm-entry-checks.md lists %s twice", id);
+		in_doc[c - d] = true;
+		if (strcmp(section, c->section))
+			fail_msg("docs/vm-entry-checks.md: %s in %s, the checker says %s", id, section, c->section);
+		entry_check_format_verdict(c->verdict, c->qual, verdict, sizeof(verdict));
+		if (!strstr(line, verdict))
+			fail_msg("docs/vm-entry-checks.md: %s without its verdict \"%s\"", id, verdict);
+		rows++;
+	}
+	fclose(f);
+	for (size_t i = 0; i < n; i++)
+		if (!in_doc[i])
+			fail_msg("docs/vm-entry-checks.md does not list %s", d[i].id);
+	assert_int_equal(rows, n);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vmcs_fields),
+		cmocka_unit_test(test_controls),
+		cmocka_unit_test(test_vmx_bits),
+		cmocka_unit_test(test_doc_lists_every_check),
+	};
+
+	return cmocka_run_group_tests_name("entry_check_ref", tests, NULL, NULL);
+}
