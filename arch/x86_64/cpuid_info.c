@@ -2,8 +2,6 @@
 #include "arch/x86_64/cpuid_info.h"
 #include "arch/x86_64/cpuid.h"
 
-#define MAXPHYADDR_DEFAULT 36
-
 unsigned cpuid_maxphyaddr(const struct cpu_ops *ops)
 {
 	struct cpuid_regs r;

@@ -6,6 +6,8 @@
 
 /* MAXPHYADDR: CPUID.80000008H:EAX[7:0] when that leaf exists, else 36 (SDM Vol. 3A §4.1.4
  * "Enumeration of Paging Features by CPUID"). */
+#define MAXPHYADDR_DEFAULT 36u
+
 unsigned cpuid_maxphyaddr(const struct cpu_ops *ops);
 
 #endif

@@ -9,6 +9,8 @@
 #define CR0_ET (1ull << 4)    /* extension type */
 #define CR0_NE (1ull << 5)    /* numeric error */
 #define CR0_WP (1ull << 16)   /* write protect */
+#define CR0_NW (1ull << 29)   /* not write-through */
+#define CR0_CD (1ull << 30)   /* cache disable */
 #define CR0_PG (1ull << 31)   /* paging */
 
 #define CR4_PAE (1ull << 5)        /* physical-address extension */
@@ -16,15 +18,21 @@
 #define CR4_LA57 (1ull << 12)      /* 57-bit linear addresses: 5-level paging */
 #define CR4_VMXE (1ull << 13)      /* VMX enable */
 #define CR4_SMXE (1ull << 14)      /* SMX enable */
+#define CR4_PCIDE (1ull << 17)     /* process-context identifiers */
 #define CR4_OSXSAVE (1ull << 18)   /* XSAVE and processor extended states enable */
 #define CR4_CET (1ull << 23)       /* control-flow enforcement technology */
 
 #define CR8_TPR_MASK 0xfull            /* CR8 bits 3:0: task priority; the rest is reserved */
 
 #define RFLAGS_RESERVED1 (1ull << 1)   /* always 1 */
+#define RFLAGS_TF (1ull << 8)          /* trap */
 #define RFLAGS_IF (1ull << 9)          /* interrupt enable */
+#define RFLAGS_VM (1ull << 17)         /* virtual-8086 mode */
+/* Reserved, always 0: bits 63:22, 15, 5 and 3. */
+#define RFLAGS_RESERVED0 0xffffffffffc08028ull
 
 #define DR7_RESET 0x400ull             /* DR7 after reset: bit 10 reads as 1 (SDM Vol. 3A §18.2.4 "Debug Control Register (DR7)") */
+#define DR7_RESERVED_HIGH 0xffffffff00000000ull   /* DR7 bits 63:32: must be 0 */
 
 #define XCR0_X87 (1ull << 0)   /* x87 state: always 1 */
 #define XCR0_SSE (1ull << 1)   /* SSE state */

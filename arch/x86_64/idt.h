@@ -13,11 +13,19 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;   /* pushed by the CPU */
 };
 
-/* Exception vectors the hypervisor names (SDM Vol. 3A §6.15 "Exception and Interrupt Reference"). */
+/* Exception vectors the hypervisor names (SDM Vol. 3A §6.15 "Exception and Interrupt Reference");
+ * DF, TS, NP, SS, GP, PF and AC push an error code (as does #CP). */
+#define VEC_DB  1     /* debug */
 #define VEC_NMI 2     /* non-maskable interrupt */
 #define VEC_DF  8     /* double fault */
+#define VEC_TS  10    /* invalid TSS */
+#define VEC_NP  11    /* segment not present */
+#define VEC_SS  12    /* stack fault */
 #define VEC_GP  13    /* general protection */
+#define VEC_PF  14    /* page fault */
+#define VEC_AC  17    /* alignment check */
 #define VEC_MC  18    /* machine check */
+#define VEC_LAST_EXCEPTION 31
 
 void idt_install(void);
 uint64_t idt_base(void);

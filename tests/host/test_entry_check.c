@@ -29,10 +29,8 @@
 #include "vmm/decode/interruption_info.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vmx/controls.h"
-#include "vmm/vmx/controls_ext.h"
 #include "vmm/vmx/entry_check.h"
 #include "vmm/vmx/vmcs_fields.h"
-#include "vmm/vmx/vmcs_fields_ext.h"
 #include "vmm/vmx/vmx_bits.h"
 
 static struct ec_machine m;

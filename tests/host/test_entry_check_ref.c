@@ -3,10 +3,8 @@
  * tests/host/test_entry_check_ref.c - the VM-entry checker's facts and interfaces against their
  * references:
  *
- *   vmm/vmx/vmcs_fields_ext.h   every "#define NAME 0x...." against vmcs_fields.tsv, none also in
- *                               vmm/vmx/vmcs_fields.h; entry_check_field_name() names every field
- *   vmm/vmx/controls_ext.h      every control mask against vmx_controls.tsv (compiled in, and the
- *                               header scanned so a new #define needs a row here)
+ *   vmm/vmx/vmcs_fields.h       no encoding twice; entry_check_field_name() names every field
+ *                               (test_exit_reasons checks the values against vmcs_fields.tsv)
  *   vmm/vmx/vmx_bits.h          the IA32_VMX_BASIC, IA32_VMX_MISC, IA32_VMX_VMFUNC fields, the EPTP
  *                               page-walk length and the reserved interruption type (vmx_msrs.tsv,
  *                               ept_entry_format.tsv, io_and_cr_qualifications.tsv)
@@ -28,10 +26,8 @@
 #include "arch/lib/array.h"
 #include "tests/host/ref_tsv.h"
 #include "vmm/decode/interruption_info.h"
-#include "vmm/vmx/controls_ext.h"
 #include "vmm/vmx/entry_check.h"
 #include "vmm/vmx/vmcs_fields.h"
-#include "vmm/vmx/vmcs_fields_ext.h"
 #include "vmm/vmx/vmx_bits.h"
 
 static struct ref_tsv *table(const char *name)
@@ -93,21 +89,6 @@ static size_t scan_encodings(const char *rel, void (*fn)(const char *name, uint6
 	return n;
 }
 
-static void check_ext_field(const char *name, uint64_t enc, void *ctx)
-{
-	struct ref_tsv *t = ctx;
-	long r = ref_tsv_find(t, "name", name, 0);
-
-	if (r < 0)
-		fail_msg("vmm/vmx/vmcs_fields_ext.h: %s has no row in vmcs_fields.tsv", name);
-	if (number(ref_tsv_get(t, (size_t)r, "encoding"), name) != enc)
-		fail_msg("vmm/vmx/vmcs_fields_ext.h: %s = 0x%04llx, vmcs_fields.tsv says %s", name, (unsigned long long)enc,
-			 ref_tsv_get(t, (size_t)r, "encoding"));
-	if (strcmp(entry_check_field_name((uint32_t)enc), name))
-		fail_msg("entry_check_field_name(0x%04llx) = %s, not %s", (unsigned long long)enc,
-			 entry_check_field_name((uint32_t)enc), name);
-}
-
 struct seen {
 	char name[160][64];
 	uint64_t enc[160];
@@ -131,90 +112,14 @@ static void remember(const char *name, uint64_t enc, void *ctx)
 
 static void test_vmcs_fields(void **state)
 {
-	struct ref_tsv *t = table("vmcs_fields.tsv");
 	static struct seen seen;
 
 	(void)state;
-	assert_int_equal(scan_encodings("vmm/vmx/vmcs_fields_ext.h", check_ext_field, t), 34);
 	seen.n = 0;
-	scan_encodings("vmm/vmx/vmcs_fields.h", remember, &seen);
-	scan_encodings("vmm/vmx/vmcs_fields_ext.h", remember, &seen);
+	assert_int_equal(scan_encodings("vmm/vmx/vmcs_fields.h", remember, &seen), 146);
 	/* compiled values agree with the text read */
 	assert_int_equal(TPR_THRESHOLD, 0x401C);
 	assert_int_equal(GUEST_PDPTR3, 0x2810);
-	ref_tsv_close(t);
-}
-
-/* ------------------------------------------------------------------ controls */
-
-struct control_row {
-	const char *group, *tsv;
-	uint32_t mask;
-	const char *ours;
-};
-#define CTL(group, prefix, name) { group, #name, prefix##name, #prefix #name }
-static const struct control_row controls[] = {
-	CTL("pin", PIN_, PROCESS_POSTED_INTERRUPTS),
-	CTL("proc", PROC_, ACTIVATE_TERTIARY_CONTROLS),
-	CTL("proc2", PROC2_, VIRTUALIZE_X2APIC_MODE),
-	CTL("proc2", PROC2_, APIC_REGISTER_VIRTUALIZATION),
-	CTL("proc2", PROC2_, VIRTUAL_INTERRUPT_DELIVERY),
-	CTL("proc2", PROC2_, ENABLE_VM_FUNCTIONS),
-	CTL("proc2", PROC2_, VMCS_SHADOWING),
-	CTL("proc2", PROC2_, ENABLE_PML),
-	CTL("proc2", PROC2_, EPT_VIOLATION_VE),
-	CTL("proc2", PROC2_, SUB_PAGE_WRITE_PERMISSIONS_FOR_EPT),
-	CTL("proc2", PROC2_, PT_USES_GUEST_PHYSICAL_ADDRESSES),
-	CTL("exit", EXIT_, LOAD_IA32_PERF_GLOBAL_CTRL),
-	CTL("exit", EXIT_, CLEAR_IA32_RTIT_CTL),
-	CTL("exit", EXIT_, LOAD_CET_STATE),
-	CTL("exit", EXIT_, LOAD_IA32_PKRS),
-	CTL("entry", ENTRY_, ENTRY_TO_SMM),
-	CTL("entry", ENTRY_, DEACTIVATE_DUAL_MONITOR_TREATMENT),
-	CTL("entry", ENTRY_, LOAD_IA32_PERF_GLOBAL_CTRL),
-	CTL("entry", ENTRY_, LOAD_IA32_BNDCFGS),
-	CTL("entry", ENTRY_, LOAD_IA32_RTIT_CTL),
-	CTL("entry", ENTRY_, LOAD_UINV),
-	CTL("entry", ENTRY_, LOAD_CET_STATE),
-	CTL("entry", ENTRY_, LOAD_IA32_LBR_CTL),
-	CTL("entry", ENTRY_, LOAD_IA32_PKRS),
-};
-
-static void test_controls(void **state)
-{
-	struct ref_tsv *t = table("vmx_controls.tsv");
-	FILE *f = source("vmm/vmx/controls_ext.h");
-	char line[512], name[128];
-	size_t defined = 0;
-
-	(void)state;
-	for (size_t i = 0; i < ARRAY_SIZE(controls); i++) {
-		const struct control_row *c = &controls[i];
-		long r = -1;
-
-		for (size_t k = 0; k < ref_tsv_rows(t) && r < 0; k++)
-			if (!strcmp(ref_tsv_get(t, k, "control"), c->group) && !strcmp(ref_tsv_get(t, k, "name"), c->tsv))
-				r = (long)k;
-		if (r < 0)
-			fail_msg("%s: no %s control named %s in vmx_controls.tsv", c->ours, c->group, c->tsv);
-		if (c->mask != 1u << number(ref_tsv_get(t, (size_t)r, "bit"), c->ours))
-			fail_msg("%s = 0x%x, vmx_controls.tsv has bit %s", c->ours, c->mask, ref_tsv_get(t, (size_t)r, "bit"));
-	}
-	/* every #define of the header is a row above */
-	while (fgets(line, sizeof(line), f)) {
-		bool known = false;
-
-		if (sscanf(line, " #define %127[A-Za-z0-9_]", name) != 1 || !strcmp(name, "VMM_VMX_CONTROLS_EXT_H"))
-			continue;
-		for (size_t i = 0; i < ARRAY_SIZE(controls); i++)
-			known = known || !strcmp(controls[i].ours, name);
-		if (!known)
-			fail_msg("vmm/vmx/controls_ext.h: %s has no row in test_entry_check_ref.c", name);
-		defined++;
-	}
-	fclose(f);
-	assert_int_equal(defined, ARRAY_SIZE(controls));
-	ref_tsv_close(t);
 }
 
 /* ------------------------------------------------------------------ VMX MSR fields and formats */
@@ -319,7 +224,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vmcs_fields),
-		cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_vmx_bits),
 		cmocka_unit_test(test_doc_lists_every_check),
 	};

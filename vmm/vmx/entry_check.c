@@ -5,16 +5,12 @@
 #include "vmm/vmx/entry_check.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/str.h"
+#include "arch/x86_64/cpuid_info.h"
 #include "arch/x86_64/reg_bits.h"
 #include "vmm/vmx/controls.h"
-#include "vmm/vmx/controls_ext.h"
 #include "vmm/vmx/entry_check_ctx.h"
 #include "vmm/vmx/vmcs_fields.h"
-#include "vmm/vmx/vmcs_fields_ext.h"
 
-/* MAXPHYADDR when CPUID.80000008H is absent (SDM Vol. 3A §4.1.4 "Enumeration of Paging Features by
- * CPUID"). */
-#define MAXPHYADDR_DEFAULT 36u
 
 static const struct entry_check_facts default_facts;
 

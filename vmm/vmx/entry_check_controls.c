@@ -8,10 +8,8 @@
 #include "ept/ept_bits.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/vmx/controls.h"
-#include "vmm/vmx/controls_ext.h"
 #include "vmm/vmx/entry_check_ctx.h"
 #include "vmm/vmx/vmcs_fields.h"
-#include "vmm/vmx/vmcs_fields_ext.h"
 #include "vmm/vmx/vmx_bits.h"
 
 /* A control field against its capability MSR (SDM Vol. 3D Appendix A.3-A.5). */

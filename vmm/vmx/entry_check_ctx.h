@@ -12,6 +12,10 @@
 #include "vmm/vmx/caps.h"
 #include "vmm/vmx/entry_check_list.h"
 
+/* CR0.NW and CR0.CD are checked against neither the host nor the guest fixed bits: VM exits and
+ * VM entries do not change them (footnotes of SDM Vol. 3C §27.2.2 and §27.3.1.1). */
+#define CR0_UNCHECKED (CR0_NW | CR0_CD)
+
 enum ec_id {
 #define EC_ENUM(name, id, sec, verdict, qual, rule) EC_##name,
 	EC_CHECKS(EC_ENUM)

@@ -3,7 +3,6 @@
 #include "vmm/vmx/entry_check.h"
 #include "arch/lib/array.h"
 #include "vmm/vmx/vmcs_fields.h"
-#include "vmm/vmx/vmcs_fields_ext.h"
 
 #define F(n) { n, #n }
 static const struct {

@@ -5,13 +5,9 @@
 #include "arch/lib/array.h"
 #include "arch/x86_64/reg_bits.h"
 #include "vmm/vmx/controls.h"
-#include "vmm/vmx/controls_ext.h"
 #include "vmm/vmx/entry_check_ctx.h"
 #include "vmm/vmx/vmcs_fields.h"
-#include "vmm/vmx/vmcs_fields_ext.h"
 
-/* CR0.NW and CR0.CD are never checked: VM entries do not change them (a footnote of §27.3.1.1). */
-#define CR0_UNCHECKED (CR0_NW | CR0_CD)
 
 /* Is the VM-entry control set and one the CPU has (so the field it loads exists)? */
 static bool entry_loads(const struct ec_ctx *c, uint32_t mask)

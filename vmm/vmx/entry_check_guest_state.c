@@ -9,10 +9,8 @@
 #include "arch/x86_64/reg_bits.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/vmx/controls.h"
-#include "vmm/vmx/controls_ext.h"
 #include "vmm/vmx/entry_check_ctx.h"
 #include "vmm/vmx/vmcs_fields.h"
-#include "vmm/vmx/vmcs_fields_ext.h"
 #include "vmm/vmx/vmx_bits.h"
 
 /* The state several checks here compare. */
