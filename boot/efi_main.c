@@ -53,7 +53,7 @@ static void load_config(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 {
 	UINT8 *text = NULL;
 	UINTN size = 0;
-	char err[96];
+	char err[160];
 	EFI_STATUS st = efi_read_boot_file(li, L"HV.CFG", HV_CFG_MAX, &text, &size, err, sizeof(err));
 
 	config_defaults(&bi->cfg);
@@ -64,7 +64,7 @@ static void load_config(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 		return;
 	}
 	if (config_parse((const char *)text, size, &bi->cfg, err, sizeof(err)) != 0)
-		hv_log("config: \\EFI\\BOOT\\HV.CFG: %s; using defaults for the rest", err);
+		hv_log("config: \\EFI\\BOOT\\HV.CFG: %s; that line is ignored, the others apply", err);
 	hv_log("config: HV.CFG read (%llu bytes) guest=%s poweroff=%s", (unsigned long long)size,
 	       bi->cfg.guest_name, config_poweroff_name(bi->cfg.poweroff));
 	FreePool(text);

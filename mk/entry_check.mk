@@ -2,7 +2,7 @@
 # wildcard) and its host tests: the VMCS minihv writes, built in the test as vmm/vm/vmcs_setup.c
 # builds it, on fake and real CPUs; one failing mutation per check; the facts against the
 # reference tables and the docs.
-ENTRY_CHECK_SRCS = $(filter-out vmm/vmx/entry_check_image.c,$(wildcard vmm/vmx/entry_check*.c)) arch/lib/fmt.c arch/lib/str.c
+ENTRY_CHECK_SRCS = $(filter-out vmm/vmx/entry_check_image.c,$(wildcard vmm/vmx/entry_check*.c)) arch/x86_64/cpuid_info.c arch/lib/fmt.c arch/lib/str.c
 ENTRY_CHECK_TEST_COMMON = tests/host/entry_check_machine.c tests/host/entry_check_cpus.c tests/host/fake_cpu.c \
                           vmm/vmx/caps.c vmm/vmx/controls.c vmm/vmx/errata.c vmm/status.c arch/x86_64/cpuid_info.c \
                           $(ENTRY_CHECK_SRCS)

@@ -11,7 +11,7 @@ test_vmx_caps_SRCS      = tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/v
                           vmm/status.c arch/x86_64/cpuid_info.c
 test_vmx_ctl_SRCS       = tests/host/test_vmx_ctl.c vmm/vmx/controls.c
 test_vmx_reference_SRCS = tests/host/test_vmx_reference.c tests/host/ref_tsv.c vmm/vmx/insn_errors.c
-test_config_SRCS        = tests/host/test_config.c vmm/config.c arch/lib/fmt.c arch/lib/str.c
+test_config_SRCS        = tests/host/test_config.c vmm/config.c vmm/vmx/vmcs_encoding.c arch/lib/fmt.c arch/lib/str.c
 test_exit_decoders_SRCS = tests/host/test_exit_decoders.c tests/host/ref_tsv.c
 # Also reads vmm/decode/exit_reasons.h, vmm/vmx/vmcs_fields.h, guest/abi.inc and vmm/vmx/entry.asm.
 test_exit_reasons_SRCS  = tests/host/test_exit_reasons.c tests/host/ref_tsv.c vmm/decode/exit_reasons.c
@@ -21,12 +21,12 @@ test_guest_image_SRCS   = tests/host/test_guest_image.c vmm/vm/image.c arch/lib/
 test_guest_image_DEPS   = $(B)/guest/default.bin
 
 # The exit path as the image has it, over the fakes (its host tests: mk/tests_exit.mk).
-DISPATCH_SRCS = $(wildcard vmm/exit/*.c) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
+DISPATCH_SRCS = $(sort $(wildcard vmm/exit/*.c) vmm/vm/entry_gate.c $(ENTRY_CHECK_SRCS) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
                 vmm/vm/guest_ept.c vmm/vm/end.c vmm/vm/budget.c vmm/decode/exit_reasons.c vmm/status.c \
                 arch/x86_64/lapic.c arch/x86_64/nmi.c \
                 vmm/vmx/insn_errors.c vmm/vmx/insn_report.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
                 arch/lib/page_pool.c arch/x86_64/xsave.c $(EPT_SRCS) tests/host/fake_vmcs.c \
-                tests/host/ept_test_arena.c
+                tests/host/ept_test_arena.c)
 
 FUZZ_TARGETS += fuzz_exit_dispatch
 fuzz_exit_dispatch_SRCS = tests/fuzz/fuzz_exit_dispatch.c $(DISPATCH_SRCS)

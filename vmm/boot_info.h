@@ -11,6 +11,17 @@
 
 enum hv_poweroff { HV_POWEROFF_SHUTDOWN = 0, HV_POWEROFF_REBOOT = 1, HV_POWEROFF_HALT = 2 };
 
+/* HV.CFG entry_check=: run the VM-entry checker before VMLAUNCH and refuse a VMCS that fails (on),
+ * list the failures and launch anyway (warn), or skip it (off). */
+enum hv_entry_check { HV_ENTRY_CHECK_ON = 0, HV_ENTRY_CHECK_WARN = 1, HV_ENTRY_CHECK_OFF = 2 };
+
+/* HV.CFG vmwrite=<encoding>:<value>: a VMCS field written after setup, before the checker. */
+struct hv_vmwrite {
+	uint32_t encoding;
+	uint64_t value;
+};
+#define HV_VMWRITE_MAX 64
+
 /* Options from \EFI\BOOT\HV.CFG (docs/boot-options.md). */
 struct hv_config {
 	enum hv_poweroff poweroff;     /* at the end: shutdown (default), reboot, halt */
@@ -18,16 +29,13 @@ struct hv_config {
 	char guest_name[32];           /* "default" or a built-in test guest's name */
 	uint64_t guest_budget_mtsc;    /* guest time budget in millions of TSC ticks (docs/boot-options.md) */
 	bool exit_log;                 /* log ept-violation/ept-policy lines (default on) */
-	uint32_t test_flags;           /* deliberate faults for tests: HV_TEST_* (docs/boot-options.md) */
 	bool test_nmi;                 /* send this CPU NMIs before VMLAUNCH (docs/boot-options.md) */
+	bool test_leak_addresses;      /* the guest gets R8 = image base, R9 = page pool at launch */
+	enum hv_entry_check entry_check;
+	bool entry_probe;              /* try each vmwrite alone, then power off (docs/boot-options.md) */
+	unsigned vmwrite_count;
+	struct hv_vmwrite vmwrite[HV_VMWRITE_MAX];
 };
-
-/* test_flags bits: deliberate faults, so the tests can show how each failure is reported. */
-#define HV_TEST_BAD_GUEST_RFLAGS 1u    /* VMLAUNCH with RFLAGS bit 1 (reserved, must be 1) clear */
-#define HV_TEST_BAD_LINK_POINTER 2u    /* VMLAUNCH with an invalid VMCS link pointer */
-#define HV_TEST_BAD_CONTROL      4u    /* VMLAUNCH with CR3-target count 5 (at most 4, SDM Vol. 3C
-					* §27.2.1.1 "VM-Execution Control Fields") */
-#define HV_TEST_LEAK_HV_ADDRESSES 8u   /* the guest gets R8 = image base, R9 = page pool at launch */
 
 struct boot_info {
 	uint64_t image_base;           /* where UEFI loaded BOOTX64.EFI (for gdb) */

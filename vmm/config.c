@@ -1,6 +1,7 @@
 /* HV.CFG parser. Unknown keys and bad values are reported, never fatal. */
 #include "vmm/config.h"
 #include "arch/lib/fmt.h"
+#include "vmm/vmx/vmcs_encoding.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -60,7 +61,64 @@ static int parse_on_off(const char *v, size_t n, bool *out)
 	return 0;
 }
 
-static int set_option(struct hv_config *cfg, const char *k, size_t kn, const char *v, size_t vn)
+/* "0x" and 1 to 16 hex digits. */
+static bool parse_hex(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n < 3 || n > 18 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return false;
+	for (size_t i = 2; i < n; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0') :
+			     c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10) :
+			     c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16u;
+		if (d > 15)
+			return false;
+		v = v << 4 | d;
+	}
+	*out = v;
+	return true;
+}
+
+/* vmwrite=0x<encoding>:0x<value>; detail gets the reason for a refusal. */
+static int add_vmwrite(struct hv_config *cfg, const char *v, size_t vn, char *detail, size_t detail_len)
+{
+	size_t colon = 0;
+	uint64_t enc, val;
+	char why[96];
+
+	while (colon < vn && v[colon] != ':')
+		colon++;
+	if (colon == vn || !parse_hex(v, colon, &enc) || !parse_hex(v + colon + 1, vn - colon - 1, &val)) {
+		hv_snprintf(detail, detail_len, "vmwrite: expected vmwrite=0x<encoding>:0x<value> (hex)");
+		return -1;
+	}
+	if (enc > 0xffffffffull) {
+		hv_snprintf(detail, detail_len, "vmwrite: 0x%llx is not a VMCS field encoding (32 bits)",
+			    (unsigned long long)enc);
+		return -1;
+	}
+	if (!vmcs_enc_check((uint32_t)enc, val, why, sizeof(why))) {
+		hv_snprintf(detail, detail_len, "vmwrite: %s", why);
+		return -1;
+	}
+	if (vmcs_enc_type((uint32_t)enc) == VMCS_TYPE_EXIT_INFO) {
+		hv_snprintf(detail, detail_len, "vmwrite: 0x%04llx is a read-only VM-exit information field",
+			    (unsigned long long)enc);
+		return -1;
+	}
+	if (cfg->vmwrite_count == HV_VMWRITE_MAX) {
+		hv_snprintf(detail, detail_len, "vmwrite: more than %u lines", HV_VMWRITE_MAX);
+		return -1;
+	}
+	cfg->vmwrite[cfg->vmwrite_count].encoding = (uint32_t)enc;
+	cfg->vmwrite[cfg->vmwrite_count++].value = val;
+	return 0;
+}
+
+static int set_option(struct hv_config *cfg, const char *k, size_t kn, const char *v, size_t vn, char *detail,
+		      size_t detail_len)
 {
 	uint64_t num;
 
@@ -92,10 +150,25 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 		return parse_on_off(v, vn, &cfg->exit_log);
 	} else if (span_eq(k, kn, "test_nmi")) {
 		return parse_on_off(v, vn, &cfg->test_nmi);
-	} else if (span_eq(k, kn, "test_flags")) {
-		if (!parse_u64(v, vn, &num) || num > 0xffffffffu)
+	} else if (span_eq(k, kn, "test_leak_addresses")) {
+		return parse_on_off(v, vn, &cfg->test_leak_addresses);
+	} else if (span_eq(k, kn, "entry_check")) {
+		if (span_eq(v, vn, "on"))
+			cfg->entry_check = HV_ENTRY_CHECK_ON;
+		else if (span_eq(v, vn, "warn"))
+			cfg->entry_check = HV_ENTRY_CHECK_WARN;
+		else if (span_eq(v, vn, "off"))
+			cfg->entry_check = HV_ENTRY_CHECK_OFF;
+		else
 			return -1;
-		cfg->test_flags = (uint32_t)num;
+	} else if (span_eq(k, kn, "entry_probe")) {
+		return parse_on_off(v, vn, &cfg->entry_probe);
+	} else if (span_eq(k, kn, "vmwrite")) {
+		return add_vmwrite(cfg, v, vn, detail, detail_len);
+	} else if (span_eq(k, kn, "test_flags")) {
+		hv_snprintf(detail, detail_len,
+			    "test_flags is gone: use vmwrite=0x<encoding>:0x<value> or test_leak_addresses=on");
+		return -1;
 	} else {
 		return -2;
 	}
@@ -132,11 +205,15 @@ int config_parse(const char *text, size_t len, struct hv_config *cfg, char *err,
 			kend--;
 		while (vstart < end && is_space(text[vstart]))
 			vstart++;
-		int r = eq == end ? -3 : set_option(cfg, text + start, kend - start, text + vstart, end - vstart);
+		char detail[120] = "";
+		int r = eq == end ? -3 :
+				    set_option(cfg, text + start, kend - start, text + vstart, end - vstart, detail,
+					       sizeof(detail));
 		if (r != 0 && result == 0) {
 			result = -1;
 			hv_snprintf(err, err_len, "line %d: %s", line_no,
-				    r == -2 ? "unknown option" : r == -3 ? "expected key=value" : "bad value");
+				    detail[0] ? detail : r == -2 ? "unknown option" : r == -3 ? "expected key=value" :
+				    "bad value");
 		}
 	}
 	return result;

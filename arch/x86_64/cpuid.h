@@ -14,7 +14,9 @@
 #define CPUID_1_EDX_MTRR         (1u << 12)   /* memory type range registers */
 
 #define CPUID_STRUCT_EXT         7u           /* leaf 7 subleaf 0: structured extended features */
+#define CPUID_7_EBX_SGX          (1u << 2)    /* Software Guard Extensions */
 #define CPUID_7_EBX_INVPCID      (1u << 10)   /* INVPCID */
+#define CPUID_7_EBX_RTM          (1u << 11)   /* Restricted Transactional Memory */
 #define CPUID_7_ECX_WAITPKG      (1u << 5)    /* TPAUSE, UMONITOR, UMWAIT */
 #define CPUID_7_ECX_RDPID        (1u << 22)   /* RDPID */
 #define CPUID_7_EDX_PCONFIG      (1u << 18)   /* PCONFIG */
@@ -23,7 +25,8 @@
 #define CPUID_EXT_FEATURES       0x80000001u
 #define CPUID_80000001_EDX_PAGE1GB (1u << 26) /* 1-GByte pages */
 #define CPUID_80000001_EDX_RDTSCP  (1u << 27) /* RDTSCP */
-#define CPUID_EXT_ADDR_SIZES     0x80000008u  /* EAX[7:0] = MAXPHYADDR */
+#define CPUID_EXT_ADDR_SIZES     0x80000008u  /* EAX[7:0] = MAXPHYADDR, EAX[15:8] = linear width */
+#define CPUID_80000008_EAX_LINEAR_SHIFT 8
 
 #define CPUID_XSAVE_LEAF         0xdu         /* subleaf 0: EDX:EAX = XCR0 bits the CPU supports */
 #define CPUID_D1_EAX_XSAVES      (1u << 3)    /* subleaf 1: XSAVES/XRSTORS and IA32_XSS */

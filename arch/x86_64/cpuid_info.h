@@ -10,4 +10,7 @@
 
 unsigned cpuid_maxphyaddr(const struct cpu_ops *ops);
 
+/* The linear-address width: CPUID.80000008H:EAX[15:8] when that leaf exists, else 48. */
+unsigned cpuid_linear_width(const struct cpu_ops *ops);
+
 #endif

@@ -24,7 +24,9 @@
 
 #define CR8_TPR_MASK 0xfull            /* CR8 bits 3:0: task priority; the rest is reserved */
 
+#define RFLAGS_CF (1ull << 0)          /* carry: VMfailInvalid after a VMX instruction */
 #define RFLAGS_RESERVED1 (1ull << 1)   /* always 1 */
+#define RFLAGS_ZF (1ull << 6)          /* zero: VMfailValid after a VMX instruction */
 #define RFLAGS_TF (1ull << 8)          /* trap */
 #define RFLAGS_IF (1ull << 9)          /* interrupt enable */
 #define RFLAGS_VM (1ull << 17)         /* virtual-8086 mode */

@@ -28,6 +28,7 @@
 #define IA32_VMX_TRUE_EXIT_CTLS       0x48F
 #define IA32_VMX_TRUE_ENTRY_CTLS      0x490
 #define IA32_VMX_VMFUNC               0x491
+#define IA32_VMX_PROCBASED_CTLS3      0x492
 #define IA32_S_CET                    0x6A2
 #define IA32_X2APIC_BASE              0x800   /* x2APIC register at xAPIC offset o: 0x800 + o / 16 */
 #define IA32_EFER                     0xC0000080

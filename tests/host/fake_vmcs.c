@@ -18,6 +18,8 @@
 #include "vmm/config.h"
 #include "vmm/vm/budget.h"
 #include "vmm/vm/layout.h"
+#include "arch/x86_64/cpu_ops.h"
+#include "vmm/vmx/entry_check_image.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_dump.h"
 #include "vmm/vmx/vmcs_fields.h"
@@ -264,6 +266,64 @@ uint8_t inb(uint16_t port)
 	fake_hw.port_reads++;
 	return 0xff;
 }
+
+/* ------------------------------------------------------------------ the VM-entry checker's inputs */
+
+/* vmm/vmx/entry_check_image.c reads the VMCS with VMREAD and memory through the identity map;
+ * here the VMCS is the fake one and there is no physical memory to read (those checks are
+ * skipped, as the checker's contract allows). */
+uint64_t entry_check_vmread(void *ctx, uint32_t encoding)
+{
+	uint64_t v = 0;
+
+	(void)ctx;
+	return vmx_raw_vmread(encoding, &v) == VMX_OK ? v : 0;
+}
+
+bool entry_check_read_identity(void *ctx, uint64_t pa, void *buf, size_t len)
+{
+	(void)ctx;
+	(void)pa;
+	(void)buf;
+	(void)len;
+	return false;
+}
+
+/* arch/x86_64/cpu_ops.c's hw_cpu_ops: CPUID is the fake one, every MSR reads 0. */
+static void hw_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
+{
+	(void)ctx;
+	cpuid(leaf, subleaf, out);
+}
+
+static uint64_t hw_rdmsr(void *ctx, uint32_t msr)
+{
+	(void)ctx;
+	(void)msr;
+	return 0;
+}
+
+static void hw_wrmsr(void *ctx, uint32_t msr, uint64_t value)
+{
+	(void)ctx;
+	(void)msr;
+	(void)value;
+}
+
+static uint64_t hw_read_cr4(void *ctx)
+{
+	(void)ctx;
+	return read_cr4();
+}
+
+static void hw_write_cr4(void *ctx, uint64_t value)
+{
+	(void)ctx;
+	write_cr4(value);
+}
+
+const struct cpu_ops hw_cpu_ops = { .cpuid = hw_cpuid, .rdmsr = hw_rdmsr, .wrmsr = hw_wrmsr,
+				    .read_cr4 = hw_read_cr4, .write_cr4 = hw_write_cr4 };
 
 /* ------------------------------------------------------------------ objects that cannot link here */
 

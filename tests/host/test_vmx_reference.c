@@ -44,7 +44,7 @@ static const struct msr_row our_msrs[] = {
 	MSR(IA32_VMX_CR0_FIXED1), MSR(IA32_VMX_CR4_FIXED0), MSR(IA32_VMX_CR4_FIXED1),
 	MSR(IA32_VMX_VMCS_ENUM), MSR(IA32_VMX_PROCBASED_CTLS2), MSR(IA32_VMX_EPT_VPID_CAP),
 	MSR(IA32_VMX_TRUE_PINBASED_CTLS), MSR(IA32_VMX_TRUE_PROCBASED_CTLS),
-	MSR(IA32_VMX_TRUE_EXIT_CTLS), MSR(IA32_VMX_TRUE_ENTRY_CTLS), MSR(IA32_VMX_VMFUNC),
+	MSR(IA32_VMX_TRUE_EXIT_CTLS), MSR(IA32_VMX_TRUE_ENTRY_CTLS), MSR(IA32_VMX_VMFUNC), MSR(IA32_VMX_PROCBASED_CTLS3),
 	MSR(IA32_EFER), MSR(IA32_FS_BASE), MSR(IA32_GS_BASE), MSR(IA32_APIC_BASE), MSR(IA32_S_CET),
 	MSR(IA32_X2APIC_BASE),
 };
@@ -267,7 +267,7 @@ static void test_msr_numbers(void **state)
 			fail_msg("%s = 0x%x, but vmx_msrs.tsv names 0x%x %s", m->name, m->msr, m->msr,
 				 ref_tsv_get(t, (size_t)r, "name"));
 	}
-	assert_int_equal(in_scope, 19);
+	assert_int_equal(in_scope, 20);
 	ref_tsv_close(t);
 }
 

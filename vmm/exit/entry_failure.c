@@ -7,6 +7,7 @@
 #include "vmm/exit/dispatch.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
+#include "vmm/vm/entry_gate.h"
 #include "vmm/vmx/vmcs_dump.h"
 
 /* The exit qualification of a VM-entry failure due to invalid guest state (SDM Vol. 3C §27.8 "VM-Entry
@@ -37,6 +38,8 @@ void end_entry_failure(uint32_t reason)
 
 	hv_log("vm-entry failed: exit reason %u (%s) qualification=0x%llx (%s)", basic, exit_reason_sdm_name(basic),
 	       (unsigned long long)q, entry_failure_qual_name(basic, q));
+	/* The first exit of the run is this one: the VMCS is the one checked before VMLAUNCH. */
+	entry_gate_explain(current_vm, (uint16_t)basic, q, vm_exits_total(current_vm) == 1);
 	vmcs_dump_guest_state();
 	hv_snprintf(what, sizeof(what), "ended: VM entry failed (%s)", exit_reason_sdm_name(basic));
 	vm_end(HV_E_VMLAUNCH, what);
@@ -46,7 +49,9 @@ void vmx_resume_failed(uint64_t rflags)
 {
 	char why[120], what[160];
 
-	vmx_report_failure("VMRESUME", vmx_describe_entry_failure("VMRESUME", rflags, why, sizeof(why)), 0);
+	if (vmx_report_failure("VMRESUME", vmx_describe_entry_failure("VMRESUME", rflags, why, sizeof(why)), 0) ==
+	    VMX_FAIL_VALID)
+		entry_gate_explain(current_vm, (uint16_t)vmx_instruction_error(), 0, false);
 	hv_snprintf(what, sizeof(what), "ended: %s", why);
 	vmcs_dump_guest_state();
 	vm_end(HV_E_VMLAUNCH, what);

@@ -112,12 +112,12 @@ enum hv_status guest_load(struct vm *vm, char *why, size_t why_len)
 	vm->launch_regs.gpr[GPR_RDI] = vm->mem_base;
 	vm->launch_regs.gpr[GPR_RSI] = vm->mem_size;
 	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
-	if (vm->bi->cfg.test_flags & HV_TEST_LEAK_HV_ADDRESSES) {
+	if (vm->bi->cfg.test_leak_addresses) {
 		/* For the containment test: show the guest where the hypervisor lives. */
 		vm->launch_regs.gpr[8] = vm->bi->image_base;
 		vm->launch_regs.gpr[9] = vm->bi->pool_base;
-		hv_log("test: test_flags=%u: guest gets r8=0x%llx (hypervisor image) r9=0x%llx (page pool)",
-		       vm->bi->cfg.test_flags, (unsigned long long)vm->bi->image_base,
+		hv_log("test: test_leak_addresses=on: guest gets r8=0x%llx (hypervisor image) r9=0x%llx (page pool)",
+		       (unsigned long long)vm->bi->image_base,
 		       (unsigned long long)vm->bi->pool_base);
 	}
 	hv_log("guest: %s loaded: %llu bytes at gpa=0x%llx entry=0x%llx memory=0x%llx+0x%llx", vm->guest_name,

@@ -7,6 +7,8 @@
 #include "vmm/shutdown.h"
 #include "vmm/vm/budget.h"
 #include "vmm/vm/end.h"
+#include "vmm/vm/entry_gate.h"
+#include "vmm/vm/entry_probe.h"
 #include "vmm/vm/loader.h"
 #include "vmm/vm/vm.h"
 #include "vmm/vm/vmcs_setup.h"
@@ -45,6 +47,13 @@ void vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 		s = vmcs_setup(vm, why, sizeof(why));
 	if (s != HV_OK)
 		hv_fatal(s, why);
+	if (bi->cfg.entry_probe)
+		entry_probe_run(vm);
+	entry_gate_vmwrites(vm);
+	if (entry_gate_check(vm, why, sizeof(why)) != HV_OK) {
+		hv_snprintf(what, sizeof(what), "ended: %s", why);
+		vm_end(HV_E_VMLAUNCH, what);
+	}
 	vm->exit_log = bi->cfg.exit_log;
 	if (bi->cfg.test_nmi)
 		test_nmi();
@@ -54,7 +63,8 @@ void vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 	rflags = vmx_launch(&vm->launch_regs);
 	/* Only reached when VMLAUNCH itself failed (VM-entry failures after the checks arrive as exits). */
 	log_set_deferred(false);
-	vmx_describe_entry_failure("VMLAUNCH", rflags, why, sizeof(why));
+	if (vmx_describe_entry_failure("VMLAUNCH", rflags, why, sizeof(why)) == VMX_FAIL_VALID)
+		entry_gate_explain(vm, (uint16_t)vmx_instruction_error(), 0, true);
 	vmcs_dump_guest_state();
 	hv_snprintf(what, sizeof(what), "ended: %s", why);
 	vm_end(HV_E_VMLAUNCH, what);

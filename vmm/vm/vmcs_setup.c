@@ -191,28 +191,6 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
 }
 
-/* HV.CFG test_flags: break one field on purpose, so the tests see each failure report. */
-static void apply_test_flags(const struct vm *vm)
-{
-	uint32_t f = vm->bi->cfg.test_flags;
-
-	if (f & HV_TEST_BAD_GUEST_RFLAGS) {
-		vmwrite(GUEST_RFLAGS, 0);            /* bit 1 must be 1 (SDM Vol. 3C §27.3.1.4 "Checks on
-						      * Guest RIP, RFLAGS, and SSP") */
-		hv_log("test: test_flags=%u: guest RFLAGS=0x0 (bit 1 must be 1): VM entry must fail", f);
-	}
-	if (f & HV_TEST_BAD_LINK_POINTER) {
-		vmwrite(VMCS_LINK_POINTER, 0x123);   /* not all ones, not page aligned (SDM Vol. 3C
-						      * §27.3.1.5 "Checks on Guest Non-Register State") */
-		hv_log("test: test_flags=%u: VMCS link pointer=0x123 (must be all ones here): VM entry must fail", f);
-	}
-	if (f & HV_TEST_BAD_CONTROL) {
-		vmwrite(CR3_TARGET_COUNT, 5);        /* at most 4 (SDM Vol. 3C §27.2.1.1 "VM-Execution
-						      * Control Fields") */
-		hv_log("test: test_flags=%u: CR3-target count=5 (at most 4): VMLAUNCH must fail", f);
-	}
-}
-
 enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 {
 	uint64_t io_a, io_b, msr, stack = 0;
@@ -241,7 +219,6 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	write_host_state(vm);
 	write_guest_state(vm);
 	budget_setup(vm, pin_ctls & PIN_PREEMPTION_TIMER, vmx_preemption_timer_erratum(vm->caps->signature));
-	apply_test_flags(vm);
 	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
 	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,
 	       (proc2_ctls & PROC2_ENABLE_VPID) ? "1" : "off");

@@ -12,6 +12,7 @@ extern vmx_resume_failed
 global vmx_launch
 global vmx_exit_entry
 global vmx_exit_reference
+global vmx_probe_launch
 
 ; VMCS field encodings (SDM Vol. 3D Appendix B "Field Encoding in VMCS") and the exit reason, as in
 ; vmm/vmx/vmcs_fields.h and vmm/decode/exit_reasons.h (tests/host/test_exit_reasons.c checks each
@@ -19,6 +20,7 @@ global vmx_exit_reference
 %define VM_EXIT_REASON          0x4402
 %define VM_EXIT_INSTRUCTION_LEN 0x440C
 %define GUEST_RIP               0x681E
+%define HOST_RSP                0x6C14
 %define HOST_RIP                0x6C16
 %define EXIT_REASON_CPUID       10
 
@@ -153,5 +155,37 @@ vmx_exit_reference:
 	pop rdx
 	pop rax
 	jmp vmx_exit_entry
+
+; vmx_probe_launch(): VMLAUNCH the current VMCS with HOST_RSP and HOST_RIP pointing back into this
+; function, so whatever the entry does comes back here (HV.CFG entry_probe, vmm/vm/entry_probe.c).
+; Returns 0 if a VM exit came (the guest entered, or a VM-entry failure exit), else the RFLAGS of
+; the VMLAUNCH that fell through (bit 1 is always set, so never 0). The guest's registers are
+; whatever this leaves in them: the probe guest runs no instruction of its own that matters.
+vmx_probe_launch:
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov edx, HOST_RSP
+	vmwrite rdx, rsp
+	lea rax, [.exited]
+	mov edx, HOST_RIP
+	vmwrite rdx, rax
+	vmlaunch
+	pushfq
+	pop rax
+	jmp .out
+.exited:
+	xor eax, eax
+.out:
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
 
 section .note.GNU-stack noalloc noexec nowrite progbits

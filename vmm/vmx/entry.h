@@ -15,6 +15,9 @@ enum { GPR_RAX = 0, GPR_RCX, GPR_RDX, GPR_RBX, GPR_RSP, GPR_RBP, GPR_RSI, GPR_RD
 uint64_t vmx_launch(struct guest_regs *regs);
 /* HOST_RIP: saves the registers, calls vmx_exit_dispatch (vmm/exit/dispatch.h), VMRESUMEs. */
 void vmx_exit_entry(void);
+/* HV.CFG entry_probe: VMLAUNCH with the exit coming back here; 0 if an exit came, else the
+ * RFLAGS of the failed VMLAUNCH. */
+uint64_t vmx_probe_launch(void);
 /* The minimal exit path for benchmarks (HC_BENCH_REFERENCE): CPUID exits only advance RIP. */
 void vmx_exit_reference(void);
 

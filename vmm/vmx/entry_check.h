@@ -88,6 +88,10 @@ struct entry_check_input {
 	void *ctx;                                    /* passed to read and read_phys */
 };
 
+/* The facts of the CPU behind ops: VMFUNC and tertiary-control MSRs where they exist, the linear-
+ * address width, RTM and SGX; the rest stays 0 (current_vmcs is the caller's to fill). */
+void entry_check_facts_read(const struct cpu_ops *ops, const struct vmx_caps *caps, struct entry_check_facts *f);
+
 /* Run every check on the VMCS; returns out->failed. */
 unsigned entry_check_run(const struct entry_check_input *in, struct entry_check_report *out);
 
@@ -117,5 +121,7 @@ const struct entry_check_def *entry_check_find(const char *id);
 
 /* The name of a VMCS field as vmm/vmx/vmcs_fields.h spells it ("CR3_TARGET_COUNT"), "?" if unknown. */
 const char *entry_check_field_name(uint32_t encoding);
+/* The i-th field of vmm/vmx/vmcs_fields.h in encoding order, ENTRY_CHECK_NO_FIELD past the last. */
+uint32_t entry_check_field_encoding(size_t i);
 
 #endif

@@ -1,5 +1,5 @@
-/* VMCS field names for the VM-entry checker's log lines, spelled as vmm/vmx/vmcs_fields.h and
- * vmm/vmx/vmcs_fields_ext.h define them (the reference table's names), in encoding order. */
+/* VMCS field names for the VM-entry checker's log lines, spelled as vmm/vmx/vmcs_fields.h
+ * defines them (the reference table's names), in encoding order. */
 #include "vmm/vmx/entry_check.h"
 #include "arch/lib/array.h"
 #include "vmm/vmx/vmcs_fields.h"
@@ -49,4 +49,9 @@ const char *entry_check_field_name(uint32_t encoding)
 		if (field_names[i].encoding == encoding)
 			return field_names[i].name;
 	return "?";
+}
+
+uint32_t entry_check_field_encoding(size_t i)
+{
+	return i < ARRAY_SIZE(field_names) ? field_names[i].encoding : ENTRY_CHECK_NO_FIELD;
 }

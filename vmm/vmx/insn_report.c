@@ -2,6 +2,7 @@
  * error's number and SDM name (SDM Vol. 3C §31.4 "VM Instruction Error Numbers"). No inline
  * assembly beyond VMREAD, so host tests link it as it is. */
 #include "vmm/vmx/insn.h"
+#include "arch/x86_64/cr.h"
 #include "vmm/vmx/vmcs_fields.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
@@ -21,7 +22,7 @@ enum vmx_result vmx_report_failure(const char *insn, enum vmx_result r, uint64_t
 
 enum vmx_result vmx_describe_entry_failure(const char *insn, uint64_t rflags, char *buf, size_t len)
 {
-	enum vmx_result r = vmx_result_from_flags(rflags & 1, (rflags >> 6) & 1);
+	enum vmx_result r = vmx_result_from_flags(rflags & RFLAGS_CF, rflags & RFLAGS_ZF);
 
 	if (r == VMX_FAIL_VALID) {
 		uint32_t err = vmx_instruction_error();
