@@ -50,9 +50,8 @@ void entry_gate_run(const struct vm *vm, struct entry_check_report *r)
 	t0 = rdtsc();
 	failed = entry_check_run(&in, r);
 	t1 = rdtsc();
-	shown = failed < ENTRY_CHECK_MAX_FAILURES ? failed : ENTRY_CHECK_MAX_FAILURES;
-	for (unsigned i = 0; i < shown; i++) {
-		entry_check_format(&r->fail[i], line, sizeof(line));
+	for (shown = 0; shown < failed && shown < ENTRY_CHECK_MAX_FAILURES; shown++) {
+		entry_check_format(&r->fail[shown], line, sizeof(line));
 		hv_log("%s", line);
 	}
 	if (failed > shown)
