@@ -26,6 +26,10 @@ entry:
 
 ; ------------------------------------------------------------------ the checks
 check_all:
+	call check_debug_breakpoint            ; guest/realhw/state.inc
+	call check_msrs
+	call check_wbinvd
+	call check_ltr
 	ret
 
 ; ------------------------------------------------------------------ reporting
@@ -137,6 +141,7 @@ isr_common:
 	call putc
 	HYPERCALL HC_DONE, 255
 
+%include "guest/realhw/state.inc"
 %include "guest/serial.inc"
 
 msg_prefix:     db "realhw: ", 0

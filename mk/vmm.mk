@@ -23,7 +23,7 @@ test_guest_image_DEPS   = $(B)/guest/default.bin
 # The exit path as the image has it, over the fakes (its host tests: mk/tests_exit.mk).
 DISPATCH_SRCS = $(wildcard vmm/exit/*.c) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
                 vmm/vm/guest_ept.c vmm/vm/end.c vmm/decode/exit_reasons.c vmm/status.c \
-                vmm/vmx/insn_errors.c vmm/vmx/insn_report.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
+                vmm/vmx/insn_errors.c vmm/vmx/insn_report.c vmm/vmx/msr_bitmap.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
                 arch/lib/page_pool.c $(EPT_SRCS) tests/host/fake_vmcs.c tests/host/ept_test_arena.c
 
 FUZZ_TARGETS += fuzz_exit_dispatch

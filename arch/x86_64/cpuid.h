@@ -11,6 +11,7 @@
 #define CPUID_EXT_FEATURES       0x80000001u
 #define CPUID_80000001_EDX_PAGE1GB (1u << 26) /* 1-GByte pages */
 #define CPUID_EXT_ADDR_SIZES     0x80000008u  /* EAX[7:0] = MAXPHYADDR */
+#define CPUID_ADDR_SIZES_LINEAR_SHIFT 8       /* EAX[15:8] = linear-address width */
 
 #define CPUID_XSAVE_LEAF         0xdu         /* subleaf 0: EDX:EAX = XCR0 bits the CPU supports */
 

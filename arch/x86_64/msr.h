@@ -27,8 +27,14 @@
 #define IA32_VMX_TRUE_ENTRY_CTLS      0x490
 #define IA32_VMX_VMFUNC               0x491
 #define IA32_EFER                     0xC0000080
+#define IA32_STAR                     0xC0000081
+#define IA32_LSTAR                    0xC0000082
+#define IA32_CSTAR                    0xC0000083
+#define IA32_FMASK                    0xC0000084
 #define IA32_FS_BASE                  0xC0000100
 #define IA32_GS_BASE                  0xC0000101
+#define IA32_KERNEL_GS_BASE           0xC0000102
+#define IA32_TSC_AUX                  0xC0000103
 
 /* IA32_FEATURE_CONTROL bits (SDM Vol. 3C §24.7 "Enabling and Entering VMX Operation"). */
 #define FEATURE_CONTROL_LOCK                 (1ull << 0)
@@ -56,5 +62,20 @@
 #define EFER_LME                      (1ull << 8)
 #define EFER_LMA                      (1ull << 10)
 #define EFER_NXE                      (1ull << 11)
+
+/* IA32_DEBUGCTL bits (SDM Vol. 3B §18.4.1 "IA32_DEBUGCTL MSR"). */
+#define DEBUGCTL_LBR                  (1ull << 0)        /* record last branches */
+#define DEBUGCTL_BTF                  (1ull << 1)        /* single-step on branches */
+
+/* IA32_PAT: eight one-byte entries, each a memory type (SDM Vol. 3B §12.12.2 "IA32_PAT MSR",
+ * "Memory Types That Can Be Encoded With PAT"); 2, 3 and 8-0xff are reserved. */
+#define PAT_MT_UC                     0x0
+#define PAT_MT_WC                     0x1
+#define PAT_MT_WT                     0x4
+#define PAT_MT_WP                     0x5
+#define PAT_MT_WB                     0x6
+#define PAT_MT_UC_MINUS               0x7
+#define PAT_ENTRIES                   8
+#define PAT_POWER_ON                  0x0007040600070406ull   /* §12.12.4 "Programming the PAT" */
 
 #endif

@@ -9,13 +9,26 @@ END_OK = [r"^\[hv\] guest: done exit_code=0$", r"^\[hv\] vmxoff: ok$", r"^\[hv\]
 
 def checks(model):
     """The guest's check lines on this model, in order."""
-    return []
+    names = []
+    # ---- guest/realhw/state.inc: DR7 across an exit, the guest's MSRs, WBINVD, GDT/IDT and LTR.
+    # The same on every model: all seven have the debug and PAT controls and WBINVD exiting.
+    names += ["debug-breakpoint", "msr-efer", "msr-entry", "msr-round-trip", "msr-fs-base", "msr-non-canonical",
+              "msr-unknown", "wbinvd", "gdt-idt", "ltr"]
+    return names
+
+
+def summary(model):
+    """Lines the end-of-guest summary must match (after "guest: done", before "vmxoff"), in order."""
+    lines = []
+    # ---- guest/realhw/state.inc: the WBINVD check's one WBINVD exit (the hypervisor skipped it).
+    lines += [r"^\[hv\] summary: .*\bWBINVD=1\b"]
+    return lines
 
 
 CASES = [
     Case("realhw-" + model, model=model, files={"HV.CFG": "guest=realhw\n"},
          expect=[BANNER, r"^\[hv\] vmlaunch: guest=realhw "] + [r"^\[guest\] realhw: %s: ok$" % c for c in checks(model)]
-         + END_OK,
+         + END_OK[:1] + summary(model) + END_OK[1:],
          forbid=[r"^\[guest\] realhw: .*FAIL", r"^\[guest\] realhw: unexpected"])
     for model in VMX_MODELS
 ]

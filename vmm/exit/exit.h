@@ -31,6 +31,12 @@ static inline void skip_instruction(void)
 /* #GP(0) delivered to the guest at the next VM entry (exception.c). */
 void inject_gp(void);
 
+/* The guest's MSR bitmap in page (4 KiB): which MSRs the guest reaches without an exit; rdtscp =
+ * the "enable RDTSCP" control is on (msr.c). */
+void guest_msr_bitmap_build(uint8_t *page, bool rdtscp);
+/* Zero the MSRs that bitmap passes through, so the guest finds them 0 (before VMLAUNCH; msr.c). */
+void guest_msrs_clear(bool rdtscp);
+
 /* The handlers, by exit reason. */
 void handle_cpuid(struct vm *vm, struct guest_regs *r);             /* cpuid.c */
 void handle_io(struct vm *vm, struct guest_regs *r);                /* io.c */

@@ -6,9 +6,11 @@
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpuid.h"
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/msr.h"
+#include "vmm/exit/exit.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vmx/controls.h"
 #include "vmm/vmx/insn.h"
@@ -16,6 +18,8 @@
 
 #define EXIT_STACK_PAGES 4
 #define VPID_GUEST 1                 /* 0 is the host's (§29.1) */
+#define LINEAR_BITS_4LEVEL 48        /* linear-address widths: 4-level paging, 5-level paging */
+#define LINEAR_BITS_5LEVEL 57
 
 static uint32_t pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls;
 
@@ -50,8 +54,8 @@ static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size
 	return HV_OK;
 }
 
-/* Bitmaps: every bit set, so every I/O port and every MSR access exits to the hypervisor, which
- * emulates the guest's serial port and refuses the rest (§25.6.4, §25.6.9). */
+/* I/O bitmaps: every bit set, so every port access exits to the hypervisor, which emulates the
+ * guest's serial port and refuses the rest (§25.6.4). */
 static uint64_t alloc_bitmap(uint8_t fill)
 {
 	uint64_t pa = pool_alloc_page();
@@ -61,6 +65,33 @@ static uint64_t alloc_bitmap(uint8_t fill)
 		for (unsigned i = 0; i < PAGE_SIZE; i++)
 			p[i] = fill;
 	return pa;
+}
+
+/* The MSR bitmap (§25.6.9): the MSRs the guest owns outright pass, the rest exit (vmm/exit/msr.c);
+ * those MSRs start at 0. */
+static uint64_t alloc_msr_bitmap(void)
+{
+	uint64_t pa = pool_alloc_page();
+
+	if (pa) {
+		guest_msr_bitmap_build((uint8_t *)pa, (proc2_ctls & PROC2_ENABLE_RDTSCP) != 0);
+		guest_msrs_clear((proc2_ctls & PROC2_ENABLE_RDTSCP) != 0);
+	}
+	return pa;
+}
+
+/* The CPU's linear-address width (CPUID.80000008H:EAX[15:8]), which WRMSR and VM entry use for
+ * their canonical checks: 57 on a CPU with 5-level paging, else 48. */
+static unsigned linear_addr_bits(void)
+{
+	struct cpuid_regs r;
+
+	cpuid(CPUID_EXT_MAX, 0, &r);
+	if (r.eax < CPUID_EXT_ADDR_SIZES)
+		return LINEAR_BITS_4LEVEL;
+	cpuid(CPUID_EXT_ADDR_SIZES, 0, &r);
+	return ((r.eax >> CPUID_ADDR_SIZES_LINEAR_SHIFT) & 0xff) == LINEAR_BITS_5LEVEL ? LINEAR_BITS_5LEVEL
+											: LINEAR_BITS_4LEVEL;
 }
 
 static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t msr)
@@ -120,6 +151,7 @@ static void write_host_state(struct vm *vm)
 	vmwrite(HOST_IA32_SYSENTER_ESP, 0);
 	vmwrite(HOST_IA32_SYSENTER_EIP, 0);
 	vmwrite(HOST_IA32_EFER, rdmsr(IA32_EFER));
+	vmwrite(HOST_IA32_PAT, rdmsr(IA32_PAT));
 	vmwrite(HOST_RSP, vm->exit_stack_top);
 	vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
 }
@@ -145,6 +177,7 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(GUEST_DR7, DR7_RESET);
 	vmwrite(GUEST_IA32_DEBUGCTL, 0);
 	vmwrite(GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
+	vmwrite(GUEST_IA32_PAT, PAT_POWER_ON);
 	vmwrite(GUEST_RSP, b + vm->mem_size);
 	vmwrite(GUEST_RIP, vm->entry_gpa);
 	vmwrite(GUEST_RFLAGS, RFLAGS_RESERVED1);   /* IF = 0 */
@@ -217,7 +250,7 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	vm->vmcs_pa = pool_alloc_page();
 	io_a = alloc_bitmap(0xff);
 	io_b = alloc_bitmap(0xff);
-	msr = alloc_bitmap(0xff);
+	msr = alloc_msr_bitmap();
 	for (int i = 0; i < EXIT_STACK_PAGES; i++)
 		stack = pool_alloc_page();   /* the pool hands out ascending pages */
 	if (!vm->vmcs_pa || !io_a || !io_b || !msr || !stack) {
@@ -225,6 +258,7 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 		return HV_E_NOMEM;
 	}
 	vm->exit_stack_top = stack + PAGE_SIZE;
+	vm->linear_addr_bits = linear_addr_bits();
 	*(uint32_t *)vm->vmcs_pa = vm->caps->vmcs_revision;   /* §25.2: revision identifier */
 	if (vmclear(vm->vmcs_pa) != VMX_OK || vmptrld(vm->vmcs_pa) != VMX_OK) {
 		hv_snprintf(why, why_len, "VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed", (unsigned long long)vm->vmcs_pa);
