@@ -30,6 +30,10 @@ check_all:
 	call check_cr8
 	; -- XSAVE, XSETBV and MONITOR (guest/realhw/xsave.inc) --
 	call check_xsave
+	call check_debug_breakpoint            ; guest/realhw/state.inc
+	call check_msrs
+	call check_wbinvd
+	call check_ltr
 	ret
 
 ; ------------------------------------------------------------------ reporting
@@ -143,6 +147,7 @@ isr_common:
 
 %include "guest/realhw/events.inc"
 %include "guest/realhw/xsave.inc"
+%include "guest/realhw/state.inc"
 %include "guest/serial.inc"
 
 msg_prefix:     db "realhw: ", 0

@@ -2,7 +2,7 @@
 # shared harness (tests/host/exit_harness.c: the fake guest, exits raised as the CPU would, log
 # checks) and the exit path as the image has it (DISPATCH_SRCS, from mk/vmm.mk; hence `=`).
 HOST_TESTS += test_exit_cpuid test_exit_io test_exit_hypercall test_exit_ept test_exit_end \
-              test_exit_msr_xsetbv_cr test_exit_log
+              test_exit_msr_xsetbv_cr test_exit_log test_exit_msr
 test_exit_cpuid_SRCS         = tests/host/test_exit_cpuid.c tests/host/exit_harness.c $(DISPATCH_SRCS)
 test_exit_io_SRCS            = tests/host/test_exit_io.c tests/host/exit_harness.c $(DISPATCH_SRCS)
 test_exit_hypercall_SRCS     = tests/host/test_exit_hypercall.c tests/host/exit_harness.c $(DISPATCH_SRCS)
@@ -10,6 +10,7 @@ test_exit_ept_SRCS           = tests/host/test_exit_ept.c tests/host/exit_harnes
 test_exit_end_SRCS           = tests/host/test_exit_end.c tests/host/exit_harness.c $(DISPATCH_SRCS)
 test_exit_msr_xsetbv_cr_SRCS = tests/host/test_exit_msr_xsetbv_cr.c tests/host/exit_harness.c $(DISPATCH_SRCS)
 test_exit_log_SRCS           = tests/host/test_exit_log.c tests/host/exit_harness.c $(DISPATCH_SRCS)
+test_exit_msr_SRCS           = tests/host/test_exit_msr.c tests/host/exit_harness.c $(DISPATCH_SRCS)
 
 HOST_TESTS += test_exit_events
 test_exit_events_SRCS = tests/host/test_exit_events.c tests/host/exit_harness.c vmm/vmx/flush.c $(DISPATCH_SRCS)

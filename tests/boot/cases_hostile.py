@@ -611,7 +611,7 @@ def entry_case(model, flag, name, story, guest_what, summary, dump_field):
             r"^\[hv\] guest-state: cr0=0x80000033 cr3=0x8000000 cr4=0x[0-9a-f]+ dr7=0x400 rip=0x8010020 "
             r"rsp=0x8400000 rflags=%s efer=0xd00 " % dump_field[0],
             r"^\[hv\] guest-state: ss=0x10 ",
-            r"^\[hv\] guest-state: gdtr.limit=0x1f .* vmcs_link=%s entry_ctls=0x[0-9a-f]+ exit_ctls=0x[0-9a-f]+$"
+            r"^\[hv\] guest-state: gdtr.limit=0x27 .* vmcs_link=%s entry_ctls=0x[0-9a-f]+ exit_ctls=0x[0-9a-f]+$"
             % dump_field[1],
         ] + tail(guest_what[0], summary, status="E_VMLAUNCH", code=11, audit="leaves=2 mapped=0x400000"),
         forbid=[r"^\[guest\] ", r"FATAL"] + ([] if guest_what[1] else [r"vm-entry failed"]),

@@ -18,9 +18,11 @@
  *        address: raw, near the guest's memory (a page either side), a page inside, its last bytes
  *   [2]  instruction length (< 240: mod 16, else as is)
  *   [3]  selector: VMCALL number (< 200: mod 10, 8-9 unknown; else raw [24..31]; bit 6 raw RSI,
- *        bit 5 raw RDX); CPUID leaf (< 200: from a table); I/O bit 0: the port is COM1's
+ *        bit 5 raw RDX); CPUID leaf (< 200: from a table); I/O bit 0: the port is COM1's; MSR
+ *        (< 160: ECX from a table; bit 6 raw EDX, else bit 5 a negative one, else a small one)
  *   [4..11] exit qualification   [12..19] address / RAX / MSR / CR value
- *   [20..27] RSI / RCX / GLA / interruption info   [28..31] RDX / XSETBV's ECX / error code
+ *   [20..27] RSI / RCX / GLA / interruption info / MSR value (RAX)
+ *   [28..31] RDX / XSETBV's ECX / error code / MSR value (EDX)
  * Guest memory holds a fixed pattern (tests/host/fake_vmcs.c fill_pattern: text, NULs, newlines,
  * control bytes; no NUL in the last page). The seeds in tests/fuzz/corpus/fuzz_exit_dispatch/
  * cover each handler and hypercall; those named bug-* reproduce open hypervisor bugs, regress-*
@@ -32,9 +34,12 @@
  *    a refused one (#GP injected) and a kept EPT violation leave it; a refused EPT access moves it
  *    to the guest's resume address, which is inside its memory; nothing else;
  *  - only the registers an instruction writes change (CPUID: RAX-RDX; IN, VMCALL: RAX, IN only
- *    its width; MOV from CR3: its GPR); a hypercall returns 0..200 or a documented error;
- *  - VMWRITEs only to GUEST_RIP, the VM-entry event fields, GUEST_CR3 and HOST_RIP; none fails;
- *    no VMREAD fails; #GP is injected exactly as RDMSR/WRMSR/bad XSETBV need, and an XSETBV the
+ *    its width; MOV from CR3: its GPR; RDMSR: RAX, RDX); a hypercall returns 0..200 or a
+ *    documented error;
+ *  - VMWRITEs only to GUEST_RIP, the VM-entry event fields, GUEST_CR3, HOST_RIP and (WRMSR) the
+ *    written MSR's guest-state field; none fails; no VMREAD fails; RDMSR/WRMSR of an MSR the VMCS
+ *    keeps read or write its field, with the value checked by a model of the CPU's WRMSR here;
+ *    #GP is injected exactly as other MSRs, bad MSR values and bad XSETBV need, and an XSETBV the
  *    hypervisor executes is one the CPU would not fault on (arch/x86_64/xsave.c); the preemption
  *    timer re-arms while the deadline is ahead (min(ticks left, 2^32 - 1) counts), else the guest
  *    ends; an NMI or an external interrupt resumes the guest untouched;
@@ -45,7 +50,8 @@
  *  - every log line starts with "[hv] " or "[guest] ", fits LOG_LINE_MAX and is printable; the
  *    end of the guest comes in the documented order with a passing ept-audit; log: lines= is
  *    the number of lines written, suppressed= and dropped= the sums of the ratelimit and dropped
- *    notices; per tag msr and ept-violation, lines printed + suppressed (+ dropped) = events.
+ *    notices; per tag msr and ept-violation, lines printed + suppressed (+ dropped) = events
+ *    (msr: each #GP injected for RDMSR/WRMSR).
  *
  * FUZZ_DISPATCH_PRINT_LOG=1 prints each input's log (to see what a seed does).
  *
@@ -62,6 +68,7 @@
 
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/xsave.h"
+#include "arch/x86_64/msr.h"
 #include "ept/ept.h"
 #include "tests/host/fake_vmcs.h"
 #include "vmm/decode/exit_qual_cr.h"
@@ -149,6 +156,11 @@ static uint64_t make_addr(unsigned mode, uint64_t raw)
 static const uint32_t cpuid_leaves[] = { 0, 1, 7, 0xd, 0x40000000, 0x40000001, 0x40000002, 0x400000ff,
 					 0x40000100, 0x80000000 };
 
+static const uint32_t fuzz_msrs[] = { IA32_SYSENTER_CS, IA32_SYSENTER_ESP, IA32_SYSENTER_EIP, IA32_DEBUGCTL,
+				      IA32_PAT, IA32_EFER, IA32_FS_BASE, IA32_GS_BASE, 0x10, 0x1b, 0x1d8,
+				      IA32_KERNEL_GS_BASE, 0xc0000103, 0x40000000 };
+#define NMSRS (sizeof(fuzz_msrs) / sizeof(fuzz_msrs[0]))
+
 struct exit_in {
 	uint32_t reason;
 	uint64_t qual, len, addr;
@@ -203,7 +215,10 @@ static void build_exit(const uint8_t *r, struct exit_in *e)
 		break;
 	case EXIT_REASON_RDMSR:
 	case EXIT_REASON_WRMSR:
-		g[GPR_RCX] = a1;
+		/* Mostly an MSR the guest has (or a neighbour), with values near the canonical edges. */
+		g[GPR_RCX] = r[3] < 160 ? (a1 & 0xffffffff00000000ull) | fuzz_msrs[r[3] % NMSRS] : a1;
+		g[GPR_RAX] = a2;
+		g[GPR_RDX] = r[3] & 0x40 ? a3 : r[3] & 0x20 ? 0xffff8000u | (a3 & 0x7fff) : a3 & 0x7fff;
 		break;
 	case EXIT_REASON_XSETBV:
 		g[GPR_RCX] = a3 & 0x10 ? a3 : 0;
@@ -242,6 +257,48 @@ static bool is_allowed_write(uint32_t f)
 {
 	return f == GUEST_RIP || f == VM_ENTRY_INTR_INFO_FIELD || f == VM_ENTRY_EXCEPTION_ERROR_CODE ||
 	       f == GUEST_CR3 || f == HOST_RIP || f == VMX_PREEMPTION_TIMER_VALUE;
+}
+
+/* The MSRs the VMCS keeps for the guest (docs/guest-abi.md), and a model of what the CPU's WRMSR
+ * takes (linear addresses of 48 bits, CR0.PG = 1 and IA-32e mode, as the fake guest has them):
+ * true with *stored = what the field then holds, false for #GP. */
+static uint32_t kept_field(uint32_t msr)
+{
+	switch (msr) {
+	case IA32_SYSENTER_CS: return GUEST_SYSENTER_CS;
+	case IA32_SYSENTER_ESP: return GUEST_SYSENTER_ESP;
+	case IA32_SYSENTER_EIP: return GUEST_SYSENTER_EIP;
+	case IA32_DEBUGCTL: return GUEST_IA32_DEBUGCTL;
+	case IA32_PAT: return GUEST_IA32_PAT;
+	case IA32_EFER: return GUEST_IA32_EFER;
+	case IA32_FS_BASE: return GUEST_FS_BASE;
+	case IA32_GS_BASE: return GUEST_GS_BASE;
+	default: return 0;
+	}
+}
+
+static bool wrmsr_takes(uint32_t msr, uint64_t v, uint64_t efer_before, uint64_t *stored)
+{
+	int64_t sv = (int64_t)v;
+
+	*stored = v;
+	switch (msr) {
+	case IA32_SYSENTER_CS:
+		*stored = v & 0xffffffffull;
+		return true;
+	case IA32_DEBUGCTL:
+		return v <= 3;
+	case IA32_PAT:
+		for (int i = 0; i < 64; i += 8)
+			if (((v >> i) & 0xff) > 7 || ((v >> i) & 0xfe) == 2)
+				return false;
+		return true;
+	case IA32_EFER:
+		*stored = v | 0x400;
+		return (v & ~0xd01ull) == 0 && ((v ^ efer_before) & 0x100) == 0;
+	default:   /* the bases */
+		return sv >= -(1ll << 47) && sv < (1ll << 47);
+	}
 }
 
 static bool gp_injected(void)
@@ -331,18 +388,49 @@ static bool in_region(uint64_t a)
 }
 
 /* After an exit the guest resumed from. */
+static void check_msr(uint32_t basic, const struct guest_regs *before, const struct guest_regs *now, uint16_t changed,
+		      uint64_t rip, uint64_t rip_before, uint64_t next, uint64_t efer_before)
+{
+	uint32_t msr = (uint32_t)before->gpr[GPR_RCX], field = kept_field(msr);
+	uint64_t v, stored;
+
+	if (!field) {
+		CHECK(rip == rip_before && !changed && gp_injected(), "RDMSR/WRMSR of 0x%x: #GP, RIP and registers unchanged", msr);
+		return;
+	}
+	if (basic == EXIT_REASON_RDMSR) {
+		v = fake_vmcs_get(field);
+		CHECK(rip == next && !(changed & ~((1u << GPR_RAX) | (1u << GPR_RDX))) && !fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD) &&
+		      now->gpr[GPR_RAX] == (uint32_t)v && now->gpr[GPR_RDX] == v >> 32,
+		      "RDMSR 0x%x: EDX:EAX = its field, RIP +len", msr);
+		return;
+	}
+	v = (before->gpr[GPR_RDX] << 32) | (uint32_t)before->gpr[GPR_RAX];
+	CHECK(!changed, "WRMSR changed registers");
+	if (wrmsr_takes(msr, v, efer_before, &stored))
+		CHECK(rip == next && fake_vmcs_writes_to(field) == 1 && fake_vmcs_get(field) == stored &&
+		      !fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD), "WRMSR 0x%x = 0x%llx: written, RIP +len", msr,
+		      (unsigned long long)v);
+	else
+		CHECK(rip == rip_before && !fake_vmcs_writes_to(field) && gp_injected(), "WRMSR 0x%x = 0x%llx: #GP, nothing written",
+		      msr, (unsigned long long)v);
+}
+
 static void check_resumed(const struct exit_in *e, const struct guest_regs *before, uint64_t rip_before,
-			  uint64_t total_before, uint64_t count_before, uint64_t budget_before, bool reference)
+			  uint64_t total_before, uint64_t count_before, uint64_t budget_before, bool reference,
+			  uint64_t efer_before)
 {
 	const struct guest_regs *now = &e->regs;
 	uint32_t basic = e->reason & EXIT_REASON_BASIC_MASK;
 	uint64_t rip = fake_vmcs_get(GUEST_RIP), next = rip_before + e->len;
 	uint16_t changed = 0;
 
+	uint32_t msr_field = basic == EXIT_REASON_WRMSR ? kept_field((uint32_t)before->gpr[GPR_RCX]) : 0;
+
 	CHECK(fake_vmcs_failed_writes() == 0 && fake_vmcs_failed_reads() == 0, "a VMREAD/VMWRITE failed");
 	for (size_t i = 0; i < fake_vmcs_nwrites() && i < FAKE_VMCS_MAX_WRITES; i++)
-		CHECK(is_allowed_write(fake_vmcs_write_at(i)->field), "VMWRITE to field 0x%x",
-		      fake_vmcs_write_at(i)->field);
+		CHECK(is_allowed_write(fake_vmcs_write_at(i)->field) || (msr_field && fake_vmcs_write_at(i)->field == msr_field),
+		      "VMWRITE to field 0x%x", fake_vmcs_write_at(i)->field);
 	for (int i = 0; i < 16; i++)
 		if (i != GPR_RSP && now->gpr[i] != before->gpr[i])
 			changed |= (uint16_t)(1u << i);
@@ -398,7 +486,7 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 	}
 	case EXIT_REASON_RDMSR:
 	case EXIT_REASON_WRMSR:
-		CHECK(rip == rip_before && !changed && gp_injected(), "RDMSR/WRMSR: #GP, RIP and registers unchanged");
+		check_msr(basic, before, now, changed, rip, rip_before, next, efer_before);
 		break;
 	case EXIT_REASON_XSETBV:
 		CHECK(!changed, "XSETBV changed registers");
@@ -623,7 +711,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (; size >= REC_SIZE && nexits < MAX_EXITS; data += REC_SIZE, size -= REC_SIZE, nexits++) {
 		struct guest_regs before;
-		uint64_t rip_before, total_before, count_before, budget_before;
+		uint64_t rip_before, total_before, count_before, budget_before, efer_before;
 		unsigned invepts = fake_hw.invept_calls;
 		bool reference;
 
@@ -636,11 +724,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			       fv.vm.exit_counts[e.reason & EXIT_REASON_BASIC_MASK] : 0;
 		reference = fake_vmcs_get(HOST_RIP) == (uint64_t)(uintptr_t)vmx_exit_reference &&
 			    e.reason == EXIT_REASON_CPUID;
-		if (!reference && !(e.reason & EXIT_REASON_ENTRY_FAILURE)) {
-			ev_msr += (e.reason & EXIT_REASON_BASIC_MASK) == EXIT_REASON_RDMSR ||
-				  (e.reason & EXIT_REASON_BASIC_MASK) == EXIT_REASON_WRMSR;
+		if (!reference && !(e.reason & EXIT_REASON_ENTRY_FAILURE))
 			ev_violation += (e.reason & EXIT_REASON_BASIC_MASK) == EXIT_REASON_EPT_VIOLATION;
-		}
+		efer_before = fake_vmcs_get(GUEST_IA32_EFER);
 		fake_vmcs_clear_writes();
 		fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD, 0);   /* the CPU clears its valid bit on VM entry */
 		fake_hw.xsetbv_calls = 0;
@@ -648,7 +734,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ended = true;
 			break;
 		}
-		check_resumed(&e, &before, rip_before, total_before, count_before, budget_before, reference);
+		check_resumed(&e, &before, rip_before, total_before, count_before, budget_before, reference, efer_before);
+		/* A refused RDMSR/WRMSR logs one msr: line (a kept MSR read or written logs nothing). */
+		if (!reference && ((e.reason & EXIT_REASON_BASIC_MASK) == EXIT_REASON_RDMSR ||
+				   (e.reason & EXIT_REASON_BASIC_MASK) == EXIT_REASON_WRMSR))
+			ev_msr += gp_injected();
 		/* The EPT changed: walk it now, for the first few changes (then only at the end: the
 		 * walk costs more than the exit). */
 		if (fake_hw.invept_calls != invepts && ept_checks < 4) {

@@ -240,6 +240,7 @@ static void write_host_state(struct ec_machine *m)
 	ecm_set(m, HOST_IA32_SYSENTER_ESP, 0);
 	ecm_set(m, HOST_IA32_SYSENTER_EIP, 0);
 	ecm_set(m, HOST_IA32_EFER, ECM_FIRMWARE_EFER);
+	ecm_set(m, HOST_IA32_PAT, PAT_POWER_ON);
 	ecm_set(m, HOST_RSP, ECM_EXIT_STACK);
 	ecm_set(m, HOST_RIP, ECM_HOST_RIP);
 }
@@ -265,6 +266,7 @@ static void write_guest_state(struct ec_machine *m)
 	ecm_set(m, GUEST_DR7, DR7_RESET);
 	ecm_set(m, GUEST_IA32_DEBUGCTL, 0);
 	ecm_set(m, GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
+	ecm_set(m, GUEST_IA32_PAT, PAT_POWER_ON);
 	ecm_set(m, GUEST_RSP, b + ECM_GUEST_SIZE);
 	ecm_set(m, GUEST_RIP, ECM_GUEST_ENTRY);
 	ecm_set(m, GUEST_RFLAGS, RFLAGS_RESERVED1);

@@ -20,6 +20,7 @@
 #include "vmm/vm/layout.h"
 #include "arch/x86_64/cpu_ops.h"
 #include "vmm/vmx/entry_check_image.h"
+#include "vmm/vmx/controls.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_dump.h"
 #include "vmm/vmx/vmcs_fields.h"
@@ -499,6 +500,7 @@ static void init_vm_state(struct fake_vm *fv)
 	vm->guest_name = "test";
 	vm->exit_log = fv->bi.cfg.exit_log;
 	vm->vmcs_pa = 0x1000;
+	vm->linear_addr_bits = 48;
 	vm->launch_regs.gpr[GPR_RDI] = base;
 	vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
 	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
@@ -562,6 +564,10 @@ static void init_vmcs(struct fake_vm *fv)
 	fake_vmcs_set(GUEST_CR4, GUEST_CR4_AT_ENTRY | CR4_VMXE);
 	fake_vmcs_set(CR4_READ_SHADOW, GUEST_CR4_AT_ENTRY);
 	fake_vmcs_set(GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
+	fake_vmcs_set(GUEST_IA32_PAT, PAT_POWER_ON);
+	fake_vmcs_set(GUEST_DR7, DR7_RESET);
+	fake_vmcs_set(VM_ENTRY_CONTROLS, ENTRY_LOAD_DEBUG_CONTROLS | ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_PAT |
+					 ENTRY_LOAD_IA32_EFER);
 	fake_vmcs_set(GUEST_CS_SELECTOR, GUEST_SEL_CODE64);
 	fake_vmcs_set(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
 	fake_vmcs_set(EPT_POINTER, fv->vm.eptp);

@@ -139,7 +139,9 @@ extern uint32_t fake_lapic_page[1024];
 
 /* Memory, EPT (identity map, rwx, WB), VM fields as vm_run/guest_load set them, current_vm, a
  * fresh VMCS (GUEST_RIP = base + FAKE_ENTRY_OFFSET, GUEST_RSP = end of memory, GUEST_CR3 = base,
- * HOST_RIP = vmx_exit_entry, EPT_POINTER = the EPTP), fake_hw reset, and the log as while a guest
+ * CR0, CR4, EFER, PAT and DR7 as at entry, the VM-entry controls vmm/vmx/controls.c asks for,
+ * HOST_RIP = vmx_exit_entry, EPT_POINTER = the EPTP), a 48-bit linear-address width, fake_hw
+ * reset, and the log as while a guest
  * runs: log_reset(), deferred, the capture sink, a serial port taking fake_hw.uart_room bytes per
  * round, fake_hw.tsc as its clock. False (and nothing allocated) on failure. */
 bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts);

@@ -23,7 +23,11 @@
 
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pte.h"
-#include "arch/x86_64/reg_bits.h"
+#include "arch/x86_64/cr.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/msr.h"
+#include "arch/x86_64/pte.h"
+#include "arch/x86_64/segment.h"
 #include "tests/host/entry_check_cpus.h"
 #include "tests/host/entry_check_machine.h"
 #include "vmm/decode/interruption_info.h"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/test_exit_msr_xsetbv_cr.c - the exits a guest's privileged register writes cause:
- * RDMSR and WRMSR, refused with #GP (vmm/exit/msr.c); XSETBV, executed when the value is valid
+ * RDMSR and WRMSR of MSRs the guest does not have, refused with #GP (vmm/exit/msr.c; the MSRs it
+ * has: test_exit_msr.c); XSETBV, executed when the value is valid
  * and refused with #GP otherwise (vmm/exit/xsetbv.c); MOV to and from CR3 emulated, a change to a
  * host-owned CR0/CR4 bit ending the guest (vmm/exit/cr_access.c). Run on the host through the
  * real vmx_exit_dispatch over the fake VMCS and CPU (tests/host/exit_harness.h).
@@ -35,10 +36,10 @@ static void test_wrmsr_injects_gp(void **state)
 	char want[128];
 
 	(void)state;
-	regs.gpr[GPR_RCX] = 0xc0000080;
+	regs.gpr[GPR_RCX] = 0x1b;                     /* IA32_APIC_BASE: the guest owns no device */
 	run_resumed(EXIT_REASON_WRMSR, 0, 2);
 	assert_gp_injected();
-	snprintf(want, sizeof(want), "[hv] msr: guest WRMSR 0xc0000080 refused: #GP injected (rip=0x%llx)", ULL(RIP0));
+	snprintf(want, sizeof(want), "[hv] msr: guest WRMSR 0x1b refused: #GP injected (rip=0x%llx)", ULL(RIP0));
 	assert_log_lines(1, want);
 }
 

@@ -62,10 +62,13 @@ struct ctl_case {
 
 static const struct ctl_case cases[] = {
 	/* secondary controls, Bochs models (allowed-1 from test-bench.md, no must-be-1 bits) */
-	{ "skylake_x proc2", CAP(0x02177fff, 0), HV_WANT(vmx_proc2_want), 0, 0x102a, NULL },
+	{ "skylake_x proc2", CAP(0x02177fff, 0), HV_WANT(vmx_proc2_want), 0, 0x106a, NULL },
 	{ "skylake_x proc2 + UG", CAP(0x02177fff, 0), WANT(proc2_ug_want), 0, 0xa2, NULL },
 	{ "sandy_bridge proc2 + UG", CAP(0x000000ff, 0), WANT(proc2_ug_want), 0, 0xa2, NULL },
-	{ "lynnfield proc2 (no INVPCID)", CAP(0x7f, 0), HV_WANT(vmx_proc2_want), 0, 0x2a, NULL },
+	{ "lynnfield proc2 (no INVPCID)", CAP(0x7f, 0), HV_WANT(vmx_proc2_want), 0, 0x6a, NULL },
+	{ "sandy_bridge proc2", CAP(0xff, 0), HV_WANT(vmx_proc2_want), 0, 0x6a, NULL },
+	/* WBINVD exiting is optional: without it WBINVD runs on the CPU */
+	{ "proc2, no WBINVD exiting", CAP(0x103f, 0), HV_WANT(vmx_proc2_want), 0, 0x102a, NULL },
 	{ "lynnfield proc2 + UG", CAP(0x7f, 0), WANT(proc2_ug_want), -1, UNTOUCHED, "unrestricted guest" },
 	{ "lynnfield mixed", CAP(0x7f, 0), WANT(proc2_mixed_want), -1, UNTOUCHED, "unrestricted guest" },
 	{ "penryn proc2 (no EPT)", CAP(0x41, 0), HV_WANT(vmx_proc2_want), -1, UNTOUCHED, "enable EPT" },
@@ -83,11 +86,21 @@ static const struct ctl_case cases[] = {
 	{ "proc, no MWAIT exiting", CAP(0xfff9fbfe, 0x0401e172), HV_WANT(vmx_proc_want), -1, UNTOUCHED, "MWAIT exiting" },
 	{ "proc, no MONITOR exiting", CAP(0xdff9fffe, 0x0401e172), HV_WANT(vmx_proc_want), -1, UNTOUCHED,
 	  "MONITOR exiting" },
-	{ "exit", CAP(0x01ffffff, 0x00036dff), HV_WANT(vmx_exit_want), 0, 0x0073efff, NULL },
-	{ "exit, no timer save", CAP(0x01bfffff, 0x00036dff), HV_WANT(vmx_exit_want), 0, 0x0033efff, NULL },
+	{ "exit", CAP(0x01ffffff, 0x00036dff), HV_WANT(vmx_exit_want), 0, 0x007fefff, NULL },
+	{ "exit, no timer save", CAP(0x01bfffff, 0x00036dff), HV_WANT(vmx_exit_want), 0, 0x003fefff, NULL },
 	{ "exit, no EFER load", CAP(0x01dfffff, 0x00036dff), HV_WANT(vmx_exit_want), -1, UNTOUCHED, "load IA32_EFER" },
-	{ "entry", CAP(0x0003ffff, 0x000011ff), HV_WANT(vmx_entry_want), 0, 0x93ff, NULL },
+	/* TRUE controls: "save debug controls" (bit 2) may be 0 there, so only asking sets it */
+	{ "exit, TRUE controls", CAP(0x01ffffff, 0x00036dfb), HV_WANT(vmx_exit_want), 0, 0x007fefff, NULL },
+	{ "exit, no save debug controls", CAP(0x01fffffb, 0x00036dfb), HV_WANT(vmx_exit_want), -1, UNTOUCHED,
+	  "save debug controls" },
+	{ "exit, no PAT save/load", CAP(0x01f3ffff, 0x00036dfb), HV_WANT(vmx_exit_want), -1, UNTOUCHED, "save IA32_PAT" },
+	{ "exit, no PAT load", CAP(0x01f7ffff, 0x00036dfb), HV_WANT(vmx_exit_want), -1, UNTOUCHED, "load IA32_PAT" },
+	{ "entry", CAP(0x0003ffff, 0x000011ff), HV_WANT(vmx_entry_want), 0, 0xd3ff, NULL },
 	{ "entry, no IA-32e", CAP(0x0003fdff, 0x000011ff), HV_WANT(vmx_entry_want), -1, UNTOUCHED, "IA-32e mode guest" },
+	{ "entry, TRUE controls", CAP(0x0003ffff, 0x000011fb), HV_WANT(vmx_entry_want), 0, 0xd3ff, NULL },
+	{ "entry, no load debug controls", CAP(0x0003fffb, 0x000011fb), HV_WANT(vmx_entry_want), -1, UNTOUCHED,
+	  "load debug controls" },
+	{ "entry, no PAT load", CAP(0x0003bfff, 0x000011fb), HV_WANT(vmx_entry_want), -1, UNTOUCHED, "load IA32_PAT" },
 	/* nothing wanted: exactly the must-be-1 bits, even all 32 */
 	{ "nothing wanted", CAP(0xffffffff, 0x16), &no_wants, 0, 0x16, NULL },
 	{ "nothing wanted, nothing allowed", CAP(0, 0), &no_wants, 0, 0, NULL },

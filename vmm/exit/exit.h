@@ -40,6 +40,12 @@ struct cpuid_masks {
 void cpuid_masks_compute(uint32_t proc_ctls, uint32_t proc2_ctls, struct cpuid_masks *m);
 void cpuid_masks_init(uint32_t proc_ctls, uint32_t proc2_ctls);
 
+/* The guest's MSR bitmap in page (4 KiB): which MSRs the guest reaches without an exit; rdtscp =
+ * the "enable RDTSCP" control is on (msr.c). */
+void guest_msr_bitmap_build(uint8_t *page, bool rdtscp);
+/* Zero the MSRs that bitmap passes through, so the guest finds them 0 (before VMLAUNCH; msr.c). */
+void guest_msrs_clear(bool rdtscp);
+
 /* The handlers, by exit reason. */
 void handle_cpuid(struct vm *vm, struct guest_regs *r);             /* cpuid.c */
 void handle_external_interrupt(struct vm *vm, struct guest_regs *r); /* interrupt.c */

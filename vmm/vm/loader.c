@@ -81,7 +81,9 @@ static void build_guest_paging(uint64_t base)
 	}
 }
 
-/* GDT: null, 64-bit code (0x08), data (0x10), busy 64-bit TSS (0x18, 16 bytes). */
+/* GDT: null, 64-bit code (0x08), data (0x10), available 64-bit TSS (0x18, 16 bytes). The guest's
+ * TR is loaded from the VMCS (busy, as VM entry requires); the GDT holds it available, as an OS's
+ * GDT does before its LTR, so the guest can load it itself. */
 static void build_guest_gdt(uint64_t base)
 {
 	uint64_t *gdt = (uint64_t *)(base + GUEST_GDT_OFFSET);
@@ -90,7 +92,7 @@ static void build_guest_gdt(uint64_t base)
 	gdt[0] = 0;
 	gdt[GUEST_SEL_CODE64 / 8] = seg_desc(0, SEG_LIMIT_4G, GUEST_AR_CODE64);
 	gdt[GUEST_SEL_DATA / 8] = seg_desc(0, SEG_LIMIT_4G, GUEST_AR_DATA);
-	seg_desc_system64(&gdt[GUEST_SEL_TSS / 8], tss, GUEST_TSS_LIMIT, GUEST_AR_TSS);
+	seg_desc_system64(&gdt[GUEST_SEL_TSS / 8], tss, GUEST_TSS_LIMIT, GUEST_AR_TSS_GDT);
 }
 
 enum hv_status guest_load(struct vm *vm, char *why, size_t why_len)

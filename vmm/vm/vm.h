@@ -37,6 +37,7 @@ struct vm {
 	uint64_t eptp;
 	hpa_t vmcs_pa;
 	uint64_t exit_stack_top;
+	unsigned linear_addr_bits;            /* 48, or 57 on a CPU with 5-level paging: canonical checks */
 	struct guest_regs launch_regs;
 	/* Exit accounting (the total is their sum: vm_exits_total). */
 	uint64_t exit_counts[EXIT_REASON_COUNT];

@@ -6,6 +6,9 @@
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
 #include "arch/x86_64/cpu.h"
+#include "arch/x86_64/cpuid.h"
+#include "arch/x86_64/cpu_ops.h"
+#include "arch/x86_64/cpuid_info.h"
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/gdt.h"
 #include "arch/x86_64/msr.h"
@@ -59,9 +62,8 @@ static enum hv_status compute_controls(const struct vmx_caps *c, char *why, size
 	return HV_OK;
 }
 
-/* Bitmaps: every bit set, so every I/O port and every MSR access exits to the hypervisor, which
- * emulates the guest's serial port and refuses the rest (SDM Vol. 3C §25.6.4 "I/O-Bitmap
- * Addresses", §25.6.9 "MSR-Bitmap Address"). */
+/* I/O bitmaps: every bit set, so every port access exits to the hypervisor, which emulates the
+ * guest's serial port and refuses the rest (SDM Vol. 3C §25.6.4 "I/O-Bitmap Addresses"). */
 static uint64_t alloc_bitmap(uint8_t fill)
 {
 	uint64_t pa = pool_alloc_page();
@@ -70,6 +72,19 @@ static uint64_t alloc_bitmap(uint8_t fill)
 	if (pa)
 		for (unsigned i = 0; i < PAGE_SIZE; i++)
 			p[i] = fill;
+	return pa;
+}
+
+/* The MSR bitmap (§25.6.9): the MSRs the guest owns outright pass, the rest exit (vmm/exit/msr.c);
+ * those MSRs start at 0. */
+static uint64_t alloc_msr_bitmap(void)
+{
+	uint64_t pa = pool_alloc_page();
+
+	if (pa) {
+		guest_msr_bitmap_build((uint8_t *)pa, (proc2_ctls & PROC2_ENABLE_RDTSCP) != 0);
+		guest_msrs_clear((proc2_ctls & PROC2_ENABLE_RDTSCP) != 0);
+	}
 	return pa;
 }
 
@@ -133,6 +148,7 @@ static void write_host_state(struct vm *vm)
 	vmwrite(HOST_IA32_SYSENTER_ESP, 0);
 	vmwrite(HOST_IA32_SYSENTER_EIP, 0);
 	vmwrite(HOST_IA32_EFER, rdmsr(IA32_EFER));
+	vmwrite(HOST_IA32_PAT, rdmsr(IA32_PAT));
 	vmwrite(HOST_RSP, vm->exit_stack_top);
 	vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
 }
@@ -159,6 +175,7 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(GUEST_DR7, DR7_RESET);
 	vmwrite(GUEST_IA32_DEBUGCTL, 0);
 	vmwrite(GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
+	vmwrite(GUEST_IA32_PAT, PAT_POWER_ON);
 	vmwrite(GUEST_RSP, b + vm->mem_size);
 	vmwrite(GUEST_RIP, vm->entry_gpa);
 	vmwrite(GUEST_RFLAGS, RFLAGS_RESERVED1);   /* IF = 0 */
@@ -201,7 +218,7 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	vm->vmcs_pa = pool_alloc_page();
 	io_a = alloc_bitmap(0xff);
 	io_b = alloc_bitmap(0xff);
-	msr = alloc_bitmap(0xff);
+	msr = alloc_msr_bitmap();
 	for (int i = 0; i < EXIT_STACK_PAGES; i++)
 		stack = pool_alloc_page();   /* the pool hands out ascending pages */
 	if (!vm->vmcs_pa || !io_a || !io_b || !msr || !stack) {
@@ -209,6 +226,7 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 		return HV_E_NOMEM;
 	}
 	vm->exit_stack_top = stack + PAGE_SIZE;
+	vm->linear_addr_bits = cpuid_linear_width(&hw_cpu_ops);
 	*(uint32_t *)vm->vmcs_pa = vm->caps->vmcs_revision;   /* revision identifier (SDM Vol. 3C
 							       * §25.2 "Format of the VMCS Region") */
 	if (vmclear(vm->vmcs_pa) != VMX_OK || vmptrld(vm->vmcs_pa) != VMX_OK) {

@@ -26,18 +26,28 @@ static const struct vmx_ctl_want proc2_want[] = {
 	{ PROC2_ENABLE_VPID, "enable VPID", 0 },
 	{ PROC2_ENABLE_RDTSCP, "enable RDTSCP", 0 },
 	{ PROC2_ENABLE_INVPCID, "enable INVPCID", 0 },
+	/* Without it WBINVD runs on the CPU: slow, harmless (docs/guest-abi.md). */
+	{ PROC2_WBINVD_EXITING, "WBINVD exiting", 0 },
 };
 
+/* The guest's DR7, IA32_DEBUGCTL and IA32_PAT live in the VMCS (saved on exit, loaded on entry),
+ * so its breakpoints and PAT survive exits. Every CPU minihv is tested on has these controls; one
+ * without them is refused with E_CONTROLS, naming the control. */
 static const struct vmx_ctl_want exit_want[] = {
+	{ EXIT_SAVE_DEBUG_CONTROLS, "save debug controls", 1 },
 	{ EXIT_HOST_ADDRESS_SPACE_SIZE, "host address-space size", 1 },
 	{ EXIT_ACK_INTERRUPT_ON_EXIT, "acknowledge interrupt on exit", 1 },
+	{ EXIT_SAVE_IA32_PAT, "save IA32_PAT", 1 },
+	{ EXIT_LOAD_IA32_PAT, "load IA32_PAT", 1 },
 	{ EXIT_SAVE_IA32_EFER, "save IA32_EFER", 1 },
 	{ EXIT_LOAD_IA32_EFER, "load IA32_EFER", 1 },
 	{ EXIT_SAVE_PREEMPTION_TIMER, "save VMX-preemption timer value", 0 },
 };
 
 static const struct vmx_ctl_want entry_want[] = {
+	{ ENTRY_LOAD_DEBUG_CONTROLS, "load debug controls", 1 },
 	{ ENTRY_IA32E_MODE_GUEST, "IA-32e mode guest", 1 },
+	{ ENTRY_LOAD_IA32_PAT, "load IA32_PAT", 1 },
 	{ ENTRY_LOAD_IA32_EFER, "load IA32_EFER", 1 },
 };
 

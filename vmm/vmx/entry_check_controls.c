@@ -4,7 +4,11 @@
  * set and the CPU allows it (else VMREAD would fail; the allowed-1 check reports the control). */
 #include "vmm/vmx/entry_check.h"
 #include "arch/x86_64/idt.h"
-#include "arch/x86_64/reg_bits.h"
+#include "arch/x86_64/cr.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/msr.h"
+#include "arch/x86_64/pte.h"
+#include "arch/x86_64/segment.h"
 #include "ept/ept_bits.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/vmx/controls.h"

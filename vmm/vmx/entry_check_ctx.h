@@ -83,7 +83,6 @@ static inline uint32_t ec_forbidden1(uint64_t cap, uint32_t value) { return valu
 
 /* The first byte of an IA32_PAT value that is not a memory type WRMSR accepts, counting from 0;
  * PAT_ENTRIES if all are (entry_check_host.c). */
-unsigned ec_pat_bad_entry(uint64_t pat);
 /* IA32_S_CET as WRMSR accepts it: bits 9:6 clear, not SUPPRESS and TRACKER together. */
 bool ec_s_cet_valid(uint64_t s_cet);
 

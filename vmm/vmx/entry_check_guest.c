@@ -3,7 +3,11 @@
  * reason 33 (VM-entry failure due to invalid guest state). */
 #include "vmm/vmx/entry_check.h"
 #include "arch/lib/array.h"
-#include "arch/x86_64/reg_bits.h"
+#include "arch/x86_64/cr.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/msr.h"
+#include "arch/x86_64/pte.h"
+#include "arch/x86_64/segment.h"
 #include "vmm/vmx/controls.h"
 #include "vmm/vmx/entry_check_ctx.h"
 #include "vmm/vmx/vmcs_fields.h"
@@ -99,8 +103,8 @@ static void check_loaded_msrs(struct ec_ctx *c)
 	if (entry_loads(c, ENTRY_LOAD_IA32_PAT)) {
 		uint64_t pat = ec_read(c, GUEST_IA32_PAT);
 
-		ec_check(c, EC_GUEST_PAT, ec_pat_bad_entry(pat) == PAT_ENTRIES, GUEST_IA32_PAT, pat,
-			 ec_pat_bad_entry(pat));
+		ec_check(c, EC_GUEST_PAT, pat_bad_entry(pat) == PAT_ENTRIES, GUEST_IA32_PAT, pat,
+			 pat_bad_entry(pat));
 	}
 	if (entry_loads(c, ENTRY_LOAD_IA32_EFER))
 		check_efer(c);

@@ -3,7 +3,11 @@
  * Related to Address-Space Size". A failure is VM-instruction error 8. */
 #include "vmm/vmx/entry_check.h"
 #include "arch/lib/array.h"
-#include "arch/x86_64/reg_bits.h"
+#include "arch/x86_64/cr.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/msr.h"
+#include "arch/x86_64/pte.h"
+#include "arch/x86_64/segment.h"
 #include "vmm/vmx/controls.h"
 #include "vmm/vmx/entry_check_ctx.h"
 #include "vmm/vmx/vmcs_fields.h"
@@ -15,16 +19,6 @@ static bool exit_loads(const struct ec_ctx *c, uint32_t mask)
 	return (c->exit & mask) && vmx_ctl_allowed1(c->caps->exit, mask);
 }
 
-unsigned ec_pat_bad_entry(uint64_t pat)
-{
-	for (unsigned i = 0; i < PAT_ENTRIES; i++) {
-		uint64_t type = (pat >> (i * PAT_ENTRY_BITS)) & 0xff;
-
-		if (type > PAT_ENTRY_MASK || !(PAT_VALID_TYPES & (1u << type)))
-			return i;
-	}
-	return PAT_ENTRIES;
-}
 
 bool ec_s_cet_valid(uint64_t s_cet)
 {
@@ -66,7 +60,7 @@ static void check_msrs(struct ec_ctx *c)
 	if (exit_loads(c, EXIT_LOAD_IA32_PAT)) {
 		uint64_t v = ec_read(c, HOST_IA32_PAT);
 
-		ec_check(c, EC_HOST_PAT, ec_pat_bad_entry(v) == PAT_ENTRIES, HOST_IA32_PAT, v, ec_pat_bad_entry(v));
+		ec_check(c, EC_HOST_PAT, pat_bad_entry(v) == PAT_ENTRIES, HOST_IA32_PAT, v, pat_bad_entry(v));
 	}
 	if (exit_loads(c, EXIT_LOAD_IA32_EFER)) {
 		uint64_t v = ec_read(c, HOST_IA32_EFER), want = c->host64 ? EFER_LMA | EFER_LME : 0;

@@ -5,7 +5,11 @@
  * (SDM Vol. 3C §25.4.1 "Guest Register State"; arch/x86_64/segment.h). */
 #include "vmm/vmx/entry_check.h"
 #include "arch/lib/array.h"
-#include "arch/x86_64/reg_bits.h"
+#include "arch/x86_64/cr.h"
+#include "arch/x86_64/idt.h"
+#include "arch/x86_64/msr.h"
+#include "arch/x86_64/pte.h"
+#include "arch/x86_64/segment.h"
 #include "vmm/vmx/entry_check_ctx.h"
 #include "vmm/vmx/vmcs_fields.h"
 

@@ -10,21 +10,6 @@
 
 #include "ept/ept_bits.h"
 
-/* IA32_VMX_BASIC[56]: VM entry may inject a hardware exception with or without an error code. */
-#define VMX_BASIC_NO_ERROR_CODE_REQUIREMENT (1ull << 56)
-
-/* IA32_VMX_MISC (the HLT activity state bit is VMX_MISC_ACTIVITY_HLT in msr.h). */
-#define VMX_MISC_ACTIVITY_SHUTDOWN      (1ull << 7)
-#define VMX_MISC_ACTIVITY_WAIT_SIPI     (1ull << 8)
-#define VMX_MISC_CR3_TARGET_COUNT_SHIFT 16
-#define VMX_MISC_CR3_TARGET_COUNT_MASK  0x1ffull      /* bits 24:16 */
-#define VMX_MISC_MAX_MSR_LIST_SHIFT     25
-#define VMX_MISC_MAX_MSR_LIST_MASK      0x7ull        /* bits 27:25: 512 * (N + 1) entries */
-#define VMX_MISC_ZERO_LENGTH_INJECTION  (1ull << 30)
-
-/* IA32_VMX_VMFUNC and the VM-function controls: VM function 0. */
-#define VMX_VMFUNC_EPTP_SWITCHING (1ull << 0)
-
 /* EPTP bits 5:3 = 4: a 5-level EPT walk (IA32_VMX_EPT_VPID_CAP[7]). */
 #define EPTP_WALK_LENGTH_5 (4ull << EPTP_WALK_LENGTH_SHIFT)
 
