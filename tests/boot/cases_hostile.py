@@ -1,7 +1,7 @@
 """Issue 6: hostile guests (docs/hostile-guests.md), each on every Bochs CPU model with EPT.
 
 Each case boots one built-in guest (HV.CFG guest=<name>) or the default guest with a deliberate
-VM-entry fault (HV.CFG test_flags=1, 2, 4) and checks, besides the guest's own story:
+VM-entry fault (HV.CFG vmwrite=, entry_check=warn and on) and checks, besides the guest's own story:
   - the run ends with exactly these consecutive log lines, nothing after them:
       [hv] guest: <what happened>, [hv] summary: ..., [hv] log: ..., [hv] ept-audit: ...,
       [hv] vmxoff: ok, [hv] end: status=<S> code=<n>, [hv] poweroff: shutdown
@@ -326,7 +326,7 @@ def outside_check(lines):
     image = int(field(hv, r"^\[hv\] banner: .* image_base=0x([0-9a-f]+) ", "banner").group(1), 16)
     pool = int(field(hv, r"^\[hv\] memory: .* pool=0x([0-9a-f]+)\+", "memory").group(1), 16)
     maxphy = int(field(hv, r"^\[hv\] cpu: .* maxphyaddr=(\d+) ", "cpu").group(1))
-    want_test = "[hv] test: test_flags=8: guest gets r8=0x%x (hypervisor image) r9=0x%x (page pool)" % (image, pool)
+    want_test = "[hv] test: test_leak_addresses=on: guest gets r8=0x%x (hypervisor image) r9=0x%x (page pool)" % (image, pool)
     if want_test not in hv:
         return "missing %r" % want_test
     pos = hv.index("[hv] vmlaunch: guest=outside rip=0x8010020") + 1
@@ -385,8 +385,8 @@ def outside_check(lines):
 
 
 def outside_case(model):
-    return hostile("outside", model, "guest=outside\ntest_flags=8\n", [
-        r"^\[hv\] test: test_flags=8: guest gets r8=0x[0-9a-f]+ \(hypervisor image\) r9=0x[0-9a-f]+ \(page pool\)$",
+    return hostile("outside", model, "guest=outside\ntest_leak_addresses=on\n", [
+        r"^\[hv\] test: test_leak_addresses=on: guest gets r8=0x[0-9a-f]+ \(hypervisor image\) r9=0x[0-9a-f]+ \(page pool\)$",
     ] + loaded("outside") + [
         r"^\[guest\] outside: all 19 accesses refused and resumed, all 24 hypercalls answered$",
     ], tail(r"done exit_code=0",
@@ -601,44 +601,82 @@ def badcall_case(model):
 
 
 # ---------------------------------------------------------------- invalid VM entries (default guest)
-def entry_case(model, flag, name, story, guest_what, summary, dump_field):
+# HV.CFG vmwrite= breaks one field after setup; the VM-entry checker names the rule before VMLAUNCH
+# (docs/vm-entry-checks.md). With entry_check=warn the launch goes on, so the CPU's own verdict is
+# seen and compared with the checker's; with the default (on) the VMCS is refused unlaunched.
+CHECK_OK = r"^\[hv\] vm-entry-check: ok checks=\d+ skipped=\d+ ticks=\d+$"
+ENTRY_FAULTS = {
+    # RFLAGS bit 1 clear: a guest-state check (SDM 27.3.1.4); qualification 0 (27.8)
+    "rflags": ("0x6820:0x0", "GUEST_RFLAGS (0x6820)=0x0",
+               r"FAIL guest\.rflags\.reserved1 SDM 27\.3\.1\.4 \"Checks on Guest RIP, RFLAGS, and SSP\" "
+               r"GUEST_RFLAGS=0x0: bit 1 must be 1 \[exit 33\]", "exit 33"),
+    # VMCS link pointer not all ones: qualification 4 = invalid VMCS link pointer (27.8)
+    "link-pointer": ("0x2800:0x123", "VMCS_LINK_POINTER (0x2800)=0x123",
+                     r"FAIL guest\.link\.align SDM 27\.3\.1\.5 \"Checks on Guest Non-Register State\" "
+                     r"VMCS_LINK_POINTER=0x123: bits 11:0 must be 0 \(or the pointer all ones\) \[exit 33 qual 4\]",
+                     "exit 33 qual 4"),
+    # CR3-target count 5 > 4: VMLAUNCH itself fails (VMfailValid), VM-instruction error 7
+    "cr3-target-count": ("0x400a:0x5", "CR3_TARGET_COUNT (0x400a)=0x5",
+                         r"FAIL ctl\.cr3-target-count SDM 27\.2\.1\.1 \"VM-Execution Control Fields\" "
+                         r"CR3_TARGET_COUNT=0x5: at most 0x4 \(IA32_VMX_MISC\[24:16\]\) \[error 7\]", "error 7"),
+}
+
+
+def entry_case(model, name, guest_what, summary, dump_field):
+    vmwrite, logged, fail, verdict = ENTRY_FAULTS[name]
+    end = tail(guest_what[0], summary, status="E_VMLAUNCH", code=11, audit="leaves=2 mapped=0x400000")
     return Case(
-        name="hostile-entry-%s-%s" % (name, model), model=model, files={"HV.CFG": "test_flags=%d\n" % flag},
-        expect=[r"^\[hv\] guest: default loaded: "] + story + [
-            r"^\[hv\] vmlaunch: guest=default rip=0x8010020$",
-        ] + ([r"^\[hv\] vm-entry failed: exit reason 33 \(%s\) qualification=%s$" % (re.escape(EXIT_33), guest_what[1])]
-             if guest_what[1] else []) + [
+        name="hostile-entry-%s-%s" % (name, model), model=model,
+        files={"HV.CFG": "entry_check=warn\nvmwrite=%s\n" % vmwrite},
+        expect=[r"^\[hv\] guest: default loaded: ",
+                r"^\[hv\] test: vmwrite %s$" % re.escape(logged),
+                r"^\[hv\] vm-entry-check: %s$" % fail,
+                r"^\[hv\] vm-entry-check: failed=1 checks=\d+ skipped=\d+ expect=\"%s\" ticks=\d+$" % verdict,
+                r"^\[hv\] vm-entry-check: launching anyway \(HV\.CFG entry_check=warn\)$",
+                r"^\[hv\] vmlaunch: guest=default rip=0x8010020$",
+                ] + ([r"^\[hv\] vm-entry failed: exit reason 33 \(%s\) qualification=%s$" % (re.escape(EXIT_33), guest_what[1])]
+                     if guest_what[1] else []) + [
+            r"^\[hv\] vm-entry-check: cpu=\"%s\" checker=\"%s\": agree$" % (verdict, verdict),
             r"^\[hv\] guest-state: cr0=0x80000033 cr3=0x8000000 cr4=0x[0-9a-f]+ dr7=0x400 rip=0x8010020 "
             r"rsp=0x8400000 rflags=%s efer=0xd00 " % dump_field[0],
             r"^\[hv\] guest-state: ss=0x10 ",
             r"^\[hv\] guest-state: gdtr.limit=0x27 .* vmcs_link=%s entry_ctls=0x[0-9a-f]+ exit_ctls=0x[0-9a-f]+$"
             % dump_field[1],
-        ] + tail(guest_what[0], summary, status="E_VMLAUNCH", code=11, audit="leaves=2 mapped=0x400000"),
-        forbid=[r"^\[guest\] ", r"FATAL"] + ([] if guest_what[1] else [r"vm-entry failed"]),
-        check=checks(lambda lines: common_check(lines, tail(guest_what[0], summary, status="E_VMLAUNCH", code=11,
-                                                            audit="leaves=2 mapped=0x400000"))),
+        ] + end,
+        forbid=[r"^\[guest\] ", r"FATAL", r"disagree"] + ([] if guest_what[1] else [r"vm-entry failed"]),
+        check=checks(lambda lines: common_check(lines, end)),
         timeout=TIMEOUT)
 
 
 def entry_cases(model):
     vmfail = r"ended: VM entry failed \(%s\)" % re.escape(EXIT_33)
     return [
-        # RFLAGS bit 1 clear: a guest-state check (SDM 27.3.1.4); qualification 0 (27.8)
-        entry_case(model, 1, "rflags", [
-            r"^\[hv\] test: test_flags=1: guest RFLAGS=0x0 \(bit 1 must be 1\): VM entry must fail$"],
-            (vmfail, r"0x0 \(a guest-state check: see the dump\)"),
-            r"guest=default exits=1 INVALID_GUEST_STATE=1", ("0x0", "0xffffffffffffffff")),
-        # VMCS link pointer not all ones: qualification 4 = invalid VMCS link pointer (27.8)
-        entry_case(model, 2, "link-pointer", [
-            r"^\[hv\] test: test_flags=2: VMCS link pointer=0x123 \(must be all ones here\): VM entry must fail$"],
-            (vmfail, r"0x4 \(invalid VMCS link pointer\)"),
-            r"guest=default exits=1 INVALID_GUEST_STATE=1", ("0x2", "0x123")),
-        # CR3-target count 5 > 4: VMLAUNCH itself fails (VMfailValid), VM-instruction error 7
-        entry_case(model, 4, "cr3-target-count", [
-            r"^\[hv\] test: test_flags=4: CR3-target count=5 \(at most 4\): VMLAUNCH must fail$"],
-            (r"ended: VMLAUNCH failed: VM-instruction error 7 \(%s\)" % re.escape(VMERR_7), None),
-            r"guest=default exits=0", ("0x2", "0xffffffffffffffff")),
+        entry_case(model, "rflags", (vmfail, r"0x0 \(a guest-state check: see the dump\)"),
+                   r"guest=default exits=1 INVALID_GUEST_STATE=1", ("0x0", "0xffffffffffffffff")),
+        entry_case(model, "link-pointer", (vmfail, r"0x4 \(invalid VMCS link pointer\)"),
+                   r"guest=default exits=1 INVALID_GUEST_STATE=1", ("0x2", "0x123")),
+        entry_case(model, "cr3-target-count",
+                   (r"ended: VMLAUNCH failed: VM-instruction error 7 \(%s\)" % re.escape(VMERR_7), None),
+                   r"guest=default exits=0", ("0x2", "0xffffffffffffffff")),
     ]
+
+
+def entry_refused_case(model):
+    """entry_check=on (the default): the three faults at once are listed and the VMCS is refused
+    before VMLAUNCH; the CPU never sees it."""
+    faults = [ENTRY_FAULTS[n] for n in ("rflags", "link-pointer", "cr3-target-count")]
+    end = tail(r"ended: VM entry refused: 3 checks failed \(listed above; HV\.CFG entry_check=warn launches anyway\)",
+               r"guest=default exits=0", status="E_VMLAUNCH", code=11, audit="leaves=2 mapped=0x400000")
+    return Case(
+        name="hostile-entry-refused-%s" % model, model=model,
+        files={"HV.CFG": "".join("vmwrite=%s\n" % f[0] for f in faults)},
+        expect=[r"^\[hv\] guest: default loaded: "] + [r"^\[hv\] test: vmwrite %s$" % re.escape(f[1]) for f in faults]
+        # the checker lists in SDM order: controls (27.2) before guest state (27.3)
+        + [r"^\[hv\] vm-entry-check: %s$" % faults[i][2] for i in (2, 0, 1)]
+        + [r"^\[hv\] vm-entry-check: failed=3 checks=\d+ skipped=\d+ expect=\"error 7\" ticks=\d+$"] + end,
+        forbid=[r"^\[guest\] ", r"FATAL", r"vmlaunch:", r"vm-entry failed", r"guest-state:"],
+        check=checks(lambda lines: common_check(lines, end)),
+        timeout=TIMEOUT)
 
 
 CASES = []
@@ -646,5 +684,10 @@ for _m in VMX_MODELS:
     # spin never exits: on an erratum model nothing could end it (docs/boot-options.md).
     CASES += [triple_case(_m)] + ([] if _m in ERRATUM_MODELS else [spin_case(_m)]) + [halt_case(_m), outside_case(_m),
               eptflood_case(_m),
-              serialflood_case(_m), badcall_case(_m)] + entry_cases(_m)
+              serialflood_case(_m), badcall_case(_m)]
+# The three faults end to end (CPU verdict, dump, end) on a model with the timer and on the
+# erratum model; every model meets them, and more, in cases_entry_probe.py's family probes.
+for _m in ("corei7_skylake_x", "corei5_lynnfield_750"):
+    CASES += entry_cases(_m)
 CASES += [mwait_case(_m) for _m in MWAIT_MODELS]
+CASES += [entry_refused_case("corei7_skylake_x")]
