@@ -1,5 +1,5 @@
 ; Hostile guest "outside": touches memory that is not its own and expects every access refused.
-; Needs HV.CFG test_flags=8, which hands it R8 = the hypervisor's image base and R9 = the base of
+; Needs HV.CFG test_leak_addresses=on, which hands it R8 = the hypervisor's image base and R9 = the base of
 ; the hypervisor's page pool (its EPT tables and VMCS live there).
 ;
 ; It sets a resume address (HC_SET_RESUME), then for each target
@@ -76,7 +76,7 @@ entry:
 	call put_hex
 	call newline
 
-	; R8 and R9 must be real hypervisor addresses (test_flags=8), outside guest memory.
+	; R8 and R9 must be real hypervisor addresses (test_leak_addresses=on), outside guest memory.
 	mov rax, [hv_image]
 	call check_outside
 	mov rax, [hv_pool]
@@ -458,7 +458,7 @@ s_fail_nl: db " FAIL", 10, 0
 s_fail:    db "outside: FAIL ", 0
 s_paren:   db " (", 0
 s_f_resume: db "HC_SET_RESUME of its own address did not return 0", 0
-s_f_r8r9:  db "R8/R9 are not hypervisor addresses (HV.CFG test_flags=8?)", 0
+s_f_r8r9:  db "R8/R9 are not hypervisor addresses (HV.CFG test_leak_addresses=on?)", 0
 s_f_notref: db "access was not refused", 0
 s_f_regs:  db "resumed with changed registers", 0
 s_all_ok:  db "outside: all 19 accesses refused and resumed, all 24 hypercalls answered", 10, 0
