@@ -22,6 +22,14 @@ struct hv_vmwrite {
 };
 #define HV_VMWRITE_MAX 64
 
+/* HV.CFG mem_mib=: a Multiboot guest's memory in MiB (docs/boot-options.md). Over 1 MiB (the upper
+ * RAM starts there), at most 4 GiB (a 32-bit kernel's addresses). */
+#define HV_MEM_MIB_DEFAULT 64
+#define HV_MEM_MIB_MIN 2
+#define HV_MEM_MIB_MAX 4096
+/* HV.CFG cmdline=: room for any line HV.CFG (at most 4096 bytes) can hold. */
+#define HV_CMDLINE_MAX 4096
+
 /* Options from \EFI\BOOT\HV.CFG (docs/boot-options.md). */
 struct hv_config {
 	enum hv_poweroff poweroff;     /* at the end: shutdown (default), reboot, halt */
@@ -35,6 +43,8 @@ struct hv_config {
 	bool entry_probe;              /* try each vmwrite alone, then power off (docs/boot-options.md) */
 	unsigned vmwrite_count;
 	struct hv_vmwrite vmwrite[HV_VMWRITE_MAX];
+	uint32_t mem_mib;              /* a Multiboot guest's memory, MiB */
+	char cmdline[HV_CMDLINE_MAX];  /* a Multiboot guest's command line ("" without cmdline=) */
 };
 
 struct boot_info {
@@ -48,6 +58,10 @@ struct boot_info {
 	void (*reset)(enum hv_poweroff how); /* UEFI runtime ResetSystem; returns only on failure */
 	/* Guest memory, allocated by the loader; EPT maps exactly this range. */
 	uint64_t guest_mem_base, guest_mem_size;
+	/* A Multiboot guest's memory (only when the chosen guest is a Multiboot kernel): mem_mib MiB,
+	 * zeroed, 2 MiB aligned, anywhere; or mb_mem_size 0 and mb_mem_error says why not. */
+	uint64_t mb_mem_hpa, mb_mem_size;
+	char mb_mem_error[160];
 	const uint8_t *guest_file;     /* GUEST.BIN from the boot volume, or 0 */
 	uint64_t guest_file_size;
 	char guest_file_error[96];     /* why GUEST.BIN was not usable, or "" */

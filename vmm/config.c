@@ -20,6 +20,7 @@ void config_defaults(struct hv_config *cfg)
 	cfg->guest_budget_mtsc = HV_DEFAULT_BUDGET_MTSC;
 	set_guest_name(cfg, "default", 7);
 	cfg->exit_log = true;
+	cfg->mem_mib = HV_MEM_MIB_DEFAULT;
 }
 
 const char *config_poweroff_name(enum hv_poweroff p)
@@ -163,6 +164,20 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 			return -1;
 	} else if (span_eq(k, kn, "entry_probe")) {
 		return parse_on_off(v, vn, &cfg->entry_probe);
+	} else if (span_eq(k, kn, "mem_mib")) {
+		if (!parse_u64(v, vn, &num) || num < HV_MEM_MIB_MIN || num > HV_MEM_MIB_MAX) {
+			hv_snprintf(detail, detail_len, "mem_mib: expected %u to %u (MiB)", HV_MEM_MIB_MIN, HV_MEM_MIB_MAX);
+			return -1;
+		}
+		cfg->mem_mib = (uint32_t)num;
+	} else if (span_eq(k, kn, "cmdline")) {
+		if (vn >= sizeof(cfg->cmdline)) {
+			hv_snprintf(detail, detail_len, "cmdline: %zu bytes, at most %zu", vn, sizeof(cfg->cmdline) - 1);
+			return -1;
+		}
+		for (size_t i = 0; i < vn; i++)
+			cfg->cmdline[i] = v[i];
+		cfg->cmdline[vn] = '\0';
 	} else if (span_eq(k, kn, "vmwrite")) {
 		return add_vmwrite(cfg, v, vn, detail, detail_len);
 	} else if (span_eq(k, kn, "test_flags")) {
