@@ -18,5 +18,8 @@ void efi_find_framebuffer(struct fb_info *fb);
 /* Memory map, phys_top, ExitBootServices with retries (UEFI spec 2.10 §7.4.6). */
 EFI_STATUS efi_exit_boot_services(EFI_HANDLE image, struct boot_info *bi);
 void efi_reset(enum hv_poweroff how);
+/* HV.CFG mem_mib MiB for a Multiboot guest (boot/efi_guest_mem.c): bi->mb_mem_hpa/size, or
+ * bi->mb_mem_error says why not and what the firmware could give. */
+void efi_alloc_multiboot_memory(struct boot_info *bi);
 
 #endif

@@ -2,11 +2,13 @@
  * the jump onto the hypervisor's own stack. After that, no firmware service except ResetSystem. */
 #include "boot/efi_boot.h"
 
+#include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 #include "arch/x86_64/uart.h"
 #include "vmm/config.h"
 #include "vmm/main.h"
 #include "vmm/status.h"
+#include "vmm/vm/guest_select.h"
 #include "vmm/vm/image.h"
 
 #define HV_STACK_PAGES 16              /* 64 KiB */
@@ -74,7 +76,7 @@ static void load_guest_file(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 {
 	UINT8 *data = NULL;
 	UINTN size = 0;
-	EFI_STATUS st = efi_read_boot_file(li, L"GUEST.BIN", GUEST_FILE_MAX, &data, &size,
+	EFI_STATUS st = efi_read_boot_file(li, L"GUEST.BIN", GUEST_FILE_READ_MAX, &data, &size,
 					   bi->guest_file_error, sizeof(bi->guest_file_error));
 	if (st == EFI_NOT_FOUND)
 		return;
@@ -82,6 +84,30 @@ static void load_guest_file(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 		return;   /* guest_file_error says why; the hypervisor reports it and falls back */
 	bi->guest_file = data;
 	bi->guest_file_size = size;
+}
+
+/* A Multiboot kernel's memory (HV.CFG mem_mib) when the chosen guest is one; allocated last, so
+ * that it cannot starve the hypervisor's own. */
+static void alloc_multiboot_memory(struct boot_info *bi)
+{
+	struct guest_choice c;
+
+	guest_choose(bi, &c);
+	if (guest_choice_is_multiboot(&c))
+		efi_alloc_multiboot_memory(bi);
+}
+
+static void log_memory(const struct boot_info *bi)
+{
+	char mb[64] = "";
+
+	if (bi->mb_mem_size)
+		hv_snprintf(mb, sizeof(mb), " multiboot=0x%llx+0x%llx", (unsigned long long)bi->mb_mem_hpa,
+			    (unsigned long long)bi->mb_mem_size);
+	hv_log("memory: stack=0x%llx+0x%llx pool=0x%llx+0x%llx guest=0x%llx+0x%llx%s",
+	       (unsigned long long)bi->stack_base, (unsigned long long)bi->stack_size,
+	       (unsigned long long)bi->pool_base, (unsigned long long)bi->pool_size,
+	       (unsigned long long)bi->guest_mem_base, (unsigned long long)bi->guest_mem_size, mb);
 }
 
 static void fatal_before_exit(EFI_STATUS st, const char *what, enum hv_status code)
@@ -125,10 +151,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	st = alloc_guest_memory(bi);
 	if (EFI_ERROR(st))
 		fatal_before_exit(st, "AllocatePages(guest memory)", HV_E_NOMEM);
-	hv_log("memory: stack=0x%llx+0x%llx pool=0x%llx+0x%llx guest=0x%llx+0x%llx",
-	       (unsigned long long)bi->stack_base, (unsigned long long)bi->stack_size,
-	       (unsigned long long)bi->pool_base, (unsigned long long)bi->pool_size,
-	       (unsigned long long)bi->guest_mem_base, (unsigned long long)bi->guest_mem_size);
+	alloc_multiboot_memory(bi);
+	log_memory(bi);
 
 	st = efi_exit_boot_services(image, bi);
 	if (EFI_ERROR(st)) {

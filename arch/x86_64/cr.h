@@ -6,12 +6,16 @@
 
 #define CR0_PE (1ull << 0)    /* protection enable */
 #define CR0_MP (1ull << 1)    /* monitor coprocessor */
-#define CR0_ET (1ull << 4)    /* extension type */
+#define CR0_EM (1ull << 2)    /* emulation */
+#define CR0_TS (1ull << 3)    /* task switched */
+#define CR0_ET (1ull << 4)    /* extension type: hardwired to 1 */
 #define CR0_NE (1ull << 5)    /* numeric error */
 #define CR0_WP (1ull << 16)   /* write protect */
 #define CR0_NW (1ull << 29)   /* not write-through */
 #define CR0_CD (1ull << 30)   /* cache disable */
 #define CR0_PG (1ull << 31)   /* paging */
+/* LMSW loads CR0 bits 3:0 and cannot clear PE (SDM Vol. 2A "LMSW—Load Machine Status Word"). */
+#define CR0_LMSW_BITS (CR0_PE | CR0_MP | CR0_EM | CR0_TS)
 
 #define CR4_PAE (1ull << 5)        /* physical-address extension */
 #define CR4_PGE (1ull << 7)        /* page global enable */

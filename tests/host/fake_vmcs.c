@@ -493,7 +493,7 @@ static void init_vm_state(struct fake_vm *fv)
 	memset(vm, 0, sizeof(*vm));
 	vm->bi = &fv->bi;
 	vm->caps = &fv->caps;
-	vm->mem_base = base;
+	vm->mem_base = vm->mem_hpa = base;
 	vm->mem_size = fv->mem_size;
 	vm->load_gpa = base + GUEST_IMAGE_OFFSET;
 	vm->entry_gpa = base + FAKE_ENTRY_OFFSET;

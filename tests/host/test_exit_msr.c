@@ -185,20 +185,26 @@ static void test_wrmsr_bad_value_injects_gp(void **state)
 	assert_int_equal(fake_vmcs_get(GUEST_FS_BASE), 0);
 }
 
-/* EFER.LMA follows the "IA-32e mode guest" entry control (VM entry checks they agree), whatever
- * the guest writes; with CR0.PG = 0, LME may change. */
-static void test_efer_lma_follows_the_entry_control(void **state)
+/* EFER.LMA is the CPU's: a WRMSR keeps the guest's LMA, whatever it writes (an MHVGUEST guest's is
+ * 1, as its "IA-32e mode guest" entry control; a Multiboot guest's follows its CR0.PG writes); with
+ * CR0.PG = 0, LME may change. */
+static void test_efer_lma_is_kept(void **state)
 {
 	(void)state;
 	fake_vmcs_set(VM_ENTRY_CONTROLS, fake_vmcs_get(VM_ENTRY_CONTROLS) & ~ENTRY_IA32E_MODE_GUEST);
 	fake_vmcs_set(GUEST_CR0, GUEST_CR0_AT_ENTRY & ~CR0_PG);
+	fake_vmcs_set(GUEST_IA32_EFER, 0);
 	wrmsr_guest(IA32_EFER, 0xd00);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0x900);
 	wrmsr_guest(IA32_EFER, 0x400);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0);
+	/* Long mode (PG = 1, LMA = 1): LME stays, LMA stays whatever the write says. */
 	fake_vmcs_set(VM_ENTRY_CONTROLS, fake_vmcs_get(VM_ENTRY_CONTROLS) | ENTRY_IA32E_MODE_GUEST);
+	fake_vmcs_set(GUEST_CR0, GUEST_CR0_AT_ENTRY);
+	fake_vmcs_set(GUEST_IA32_EFER, 0xd00);
 	wrmsr_guest(IA32_EFER, 0x100);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0x500);
+	assert_int_equal(fake_vmcs_get(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST, ENTRY_IA32E_MODE_GUEST);
 	assert_log_empty();
 }
 
@@ -308,7 +314,7 @@ int main(void)
 		T(test_rdmsr_reads_the_vmcs),
 		T(test_wrmsr_writes_the_vmcs),
 		T(test_wrmsr_bad_value_injects_gp),
-		T(test_efer_lma_follows_the_entry_control),
+		T(test_efer_lma_is_kept),
 		T(test_canonical_57_bits),
 		cmocka_unit_test(test_msr_bitmap),
 		cmocka_unit_test(test_msr_bitmap_pass_outside_ranges),

@@ -1,9 +1,11 @@
 /* Control-register accesses (exit reason 28): MOV to/from CR3 emulated (CR3-load/store exiting
  * may be forced on where the CPU has no TRUE controls); a change to a host-owned CR0/CR4 bit
- * (the VMX fixed bits) ends the guest. */
+ * (the VMX fixed bits) ends an MHVGUEST guest, and is a Multiboot guest's mode switch, emulated
+ * by cr_mode.c. */
 #include "arch/lib/fmt.h"
 #include "arch/x86_64/cr.h"
 #include "vmm/decode/exit_qual_cr.h"
+#include "vmm/exit/cr_mode.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
 
@@ -36,6 +38,10 @@ void handle_cr_access(struct vm *vm, struct guest_regs *r)
 		return;
 	}
 	if (q.cr == 3 && q.gpr != GPR_RSP) {
+		if (q.type == CR_ACCESS_MOV_TO && vm->multiboot) {
+			cr_mode_write_cr3(vm, *reg);
+			return;
+		}
 		if (q.type == CR_ACCESS_MOV_TO)
 			vmwrite(GUEST_CR3, *reg);
 		else if (q.type == CR_ACCESS_MOV_FROM)
@@ -43,6 +49,8 @@ void handle_cr_access(struct vm *vm, struct guest_regs *r)
 		skip_instruction();
 		return;
 	}
+	if (vm->multiboot && cr_mode_access(vm, &q, q.gpr == GPR_RSP ? vmread64(GUEST_RSP) : *reg))
+		return;
 	hv_snprintf(what, sizeof(what),
 		    "ended: %s CR%u (gpr %u = 0x%llx) would change host-owned bits (VMX fixed bits), rip=0x%llx",
 		    cr_access_type_name(q.type), q.cr, q.gpr, (unsigned long long)*reg,

@@ -82,13 +82,16 @@ static const char *check_pat(const struct vm *vm, uint64_t value, uint64_t *stor
 }
 
 /* SDM Vol. 3A §2.2.1 "Extended Feature Enable Register": SCE, LME, LMA and NXE exist; LME may not
- * change while CR0.PG = 1; LMA is the CPU's to set, so a write keeps it, and it stays what the
- * "IA-32e mode guest" entry control says, as VM entry requires (§27.3.1.1 "Checks on Guest Control
+ * change while CR0.PG = 1; LMA is the CPU's (set when paging starts with LME, §10.8.5 "Initializing
+ * IA-32e Mode"), so a write keeps the guest's: with LME fixed while paging is on, LMA = LME and PG
+ * holds after the write as before it, and so does the "IA-32e mode guest" entry control, which
+ * follows LMA (always 1 for an MHVGUEST guest; a Multiboot guest's follows its CR0.PG writes,
+ * vmm/exit/cr_mode.c), as VM entry requires (SDM Vol. 3C §27.3.1.1 "Checks on Guest Control
  * Registers, Debug Registers, and MSRs"). */
 static const char *check_efer(const struct vm *vm, uint64_t value, uint64_t *stored)
 {
 	uint64_t now = vmread64(GUEST_IA32_EFER);
-	uint64_t lma = (vmread64(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST) ? EFER_LMA : 0;
+	uint64_t lma = now & EFER_LMA;
 
 	(void)vm;
 	if (value & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE))

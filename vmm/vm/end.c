@@ -51,8 +51,10 @@ static void log_summary(const struct vm *vm)
 	hv_log("summary: %s", line);
 }
 
-/* After the guest: walk every EPT leaf and prove none maps anything outside the guest's region
- * (GPA == HPA, both inside [mem_base, mem_base + mem_size)). */
+/* After the guest: walk every EPT leaf and prove none maps anything but the guest's own memory:
+ * each leaf's GPA range inside [mem_base, mem_base + mem_size), and its HPA exactly where that
+ * GPA's byte lives (guest_hpa: the same address for an MHVGUEST guest, mem_hpa + GPA for a
+ * Multiboot guest), so every mapped host byte is a byte of the guest's block. */
 struct ept_audit {
 	const struct vm *vm;
 	uint64_t mapped, outside, first_gpa, first_entry;
@@ -63,7 +65,7 @@ static void audit_leaf(void *ctx, gpa_t gpa, uint64_t size, uint64_t entry)
 	struct ept_audit *a = ctx;
 	hpa_t hpa = entry & EPT_PTE_ADDR_MASK & ~(size - 1);
 
-	if (hpa == gpa && guest_gpa_in_region(a->vm, gpa, size)) {
+	if (guest_gpa_in_region(a->vm, gpa, size) && hpa == guest_hpa(a->vm, gpa)) {
 		a->mapped += size;
 		return;
 	}
@@ -73,20 +75,31 @@ static void audit_leaf(void *ctx, gpa_t gpa, uint64_t size, uint64_t entry)
 	}
 }
 
+/* "0x<first>-0x<last>", and " hpa=0x<first>-0x<last>" where EPT translates (GPA != HPA). */
+static void audit_region(const struct vm *vm, char *buf, size_t len)
+{
+	unsigned long long first = vm->mem_base, hpa = vm->mem_hpa, last = vm->mem_size - 1;
+	int n = hv_snprintf(buf, len, "0x%llx-0x%llx", first, first + last);
+
+	if (hpa != first)
+		hv_snprintf(buf + n, len - (size_t)n, " hpa=0x%llx-0x%llx", hpa, hpa + last);
+}
+
 static bool audit_ept(const struct vm *vm)
 {
 	struct ept_audit a = { vm, 0, 0, 0, 0 };
 	uint64_t leaves = ept_for_each_leaf(&vm->ept, audit_leaf, &a);
-	uint64_t last = vm->mem_base + vm->mem_size - 1;
+	char region[80];
 
+	audit_region(vm, region, sizeof(region));
 	if (a.outside) {
-		hv_log("ept-audit: FAILED leaves=%llu outside=%llu first gpa=0x%llx entry=0x%016llx region=0x%llx-0x%llx",
+		hv_log("ept-audit: FAILED leaves=%llu outside=%llu first gpa=0x%llx entry=0x%016llx region=%s",
 		       (unsigned long long)leaves, (unsigned long long)a.outside, (unsigned long long)a.first_gpa,
-		       (unsigned long long)a.first_entry, (unsigned long long)vm->mem_base, (unsigned long long)last);
+		       (unsigned long long)a.first_entry, region);
 		return false;
 	}
-	hv_log("ept-audit: leaves=%llu mapped=0x%llx outside=0 region=0x%llx-0x%llx", (unsigned long long)leaves,
-	       (unsigned long long)a.mapped, (unsigned long long)vm->mem_base, (unsigned long long)last);
+	hv_log("ept-audit: leaves=%llu mapped=0x%llx outside=0 region=%s", (unsigned long long)leaves,
+	       (unsigned long long)a.mapped, region);
 	return true;
 }
 

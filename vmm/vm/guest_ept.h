@@ -1,4 +1,4 @@
-/* The guest's EPT: the identity map of its memory, built at load; invalidation after changes. */
+/* The guest's EPT: its memory mapped, built at load; invalidation after changes. */
 #ifndef VMM_VM_GUEST_EPT_H
 #define VMM_VM_GUEST_EPT_H
 
@@ -7,9 +7,12 @@
 #include "vmm/status.h"
 #include "vmm/vm/vm.h"
 
-/* Map [mem_base, mem_base + mem_size) GPA == HPA, rwx, write-back; sets vm->eptp. */
+/* Map GPA [mem_base, mem_base + mem_size) onto mem_hpa, rwx, write-back; sets vm->eptp. */
 enum hv_status guest_ept_build(struct vm *vm, char *why, size_t why_len);
 /* INVEPT after a change the library reported (enum ept_flush; EPT_FLUSH_NONE does nothing). */
 void vm_invept(struct vm *vm, int flush);
+/* The guest's TLB entries (linear and combined mappings), after a change the CPU would have
+ * flushed them for and the hypervisor emulated (a Multiboot guest's CR0.PG, CR3). */
+void vm_flush_guest_tlb(struct vm *vm);
 
 #endif

@@ -24,11 +24,12 @@ static void print_guest_text(const char *s, uint64_t n)
 
 static int64_t hc_print(struct vm *vm, uint64_t gpa)
 {
-	const char *s = (const char *)gpa;
+	const char *s;
 	uint64_t n = 0;
 
 	if (!guest_gpa_in_region(vm, gpa, 1))
 		return HC_E_RANGE;
+	s = guest_ptr(vm, gpa);   /* the bytes run on in host memory as they do in guest memory */
 	while (n < HC_PRINT_MAX && guest_gpa_in_region(vm, gpa + n, 1) && s[n])
 		n++;
 	if (n == HC_PRINT_MAX || !guest_gpa_in_region(vm, gpa + n, 1))
@@ -43,7 +44,7 @@ static int64_t hc_write(struct vm *vm, uint64_t gpa, uint64_t len)
 		return HC_E_LENGTH;
 	if (!guest_gpa_in_region(vm, gpa, len ? len : 1))
 		return HC_E_RANGE;
-	print_guest_text((const char *)gpa, len);
+	print_guest_text(guest_ptr(vm, gpa), len);
 	return (int64_t)len;
 }
 

@@ -8,7 +8,8 @@
 
 #define GUEST_MEM_PREFERRED_BASE 0x08000000ull   /* 128 MiB; RDI tells the guest where it really is */
 #define GUEST_MEM_SIZE           0x00400000ull   /* 4 MiB */
-#define GUEST_FILE_MAX           0x00100000ull   /* 1 MiB */
+#define GUEST_FILE_MAX           0x00100000ull   /* 1 MiB: an MHVGUEST image */
+#define GUEST_FILE_READ_MAX      0x04000000ull   /* 64 MiB: GUEST.BIN as read (a Multiboot kernel may be larger) */
 
 #define GUEST_MAGIC "MHVGUEST"
 #define GUEST_FORMAT_VERSION 1

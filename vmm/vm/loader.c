@@ -1,6 +1,8 @@
-/* Guest loading: pick the image (GUEST.BIN from the boot volume, else a built-in guest), check
- * it, lay out guest memory (page tables, GDT, TSS, image) and build the EPT that maps exactly
- * that memory, GPA == HPA (docs/guest-abi.md). */
+/* Guest loading: the guest boot_info names (vmm/vm/guest_select.h) in the format its first bytes
+ * say: an MHVGUEST image (checked, then laid out with page tables, GDT and TSS in its 4 MiB,
+ * GPA == HPA) or a Multiboot kernel (vmm/vm/mb_guest.c: GPA 0 wherever boot/ found its memory).
+ * A guest that is refused gets one line naming the problem, and the built-in default guest runs
+ * instead; then the EPT that maps exactly the guest's memory (docs/guest-abi.md). */
 #include "vmm/vm/loader.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
@@ -9,61 +11,12 @@
 #include "arch/x86_64/pte.h"
 #include "arch/x86_64/segment.h"
 #include "vmm/vm/guest_ept.h"
+#include "vmm/vm/guest_select.h"
 #include "vmm/vm/image.h"
 #include "vmm/vm/layout.h"
+#include "vmm/vm/mb_guest.h"
 
-/* Built-in guests: flat binaries from the guest/ sources, embedded by the build/guest/builtin.asm that
- * mk/guest.mk generates from GUEST_NAMES. */
-struct builtin_guest {
-	const char *name;
-	const uint8_t *start, *end;
-};
-
-extern const struct builtin_guest builtin_guests[];
-extern const uint64_t builtin_guest_count;
-
-static const struct builtin_guest *find_builtin(const char *name)
-{
-	for (uint64_t i = 0; i < builtin_guest_count; i++)
-		if (str_eq(builtin_guests[i].name, name))
-			return &builtin_guests[i];
-	return 0;
-}
-
-/* The image to run, and where it came from. A bad GUEST.BIN or an unknown name falls back to
- * the built-in default guest, saying why in one line. */
-static const uint8_t *choose_image(struct vm *vm, uint64_t *size)
-{
-	struct boot_info *bi = vm->bi;
-	const struct builtin_guest *g;
-	struct guest_header h;
-	char why[128];
-
-	if (bi->guest_file_error[0]) {
-		hv_log("guest: \\EFI\\BOOT\\GUEST.BIN rejected: %s; running the built-in default guest instead",
-		       bi->guest_file_error);
-	} else if (bi->guest_file) {
-		int err = guest_image_check(bi->guest_file, bi->guest_file_size, GUEST_FILE_MAX, &h, why, sizeof(why));
-		if (err == GUEST_IMAGE_OK) {
-			vm->guest_name = "GUEST.BIN";
-			*size = bi->guest_file_size;
-			return bi->guest_file;
-		}
-		hv_log("guest: \\EFI\\BOOT\\GUEST.BIN rejected (%s): %s; running the built-in default guest instead",
-		       guest_image_err_name(err), why);
-	} else if ((g = find_builtin(bi->cfg.guest_name)) != 0) {
-		vm->guest_name = g->name;
-		*size = (uint64_t)(g->end - g->start);
-		return g->start;
-	} else {
-		hv_log("guest: no built-in guest named \"%s\" (HV.CFG guest=); running the built-in default guest instead",
-		       bi->cfg.guest_name);
-	}
-	g = find_builtin("default");
-	vm->guest_name = g->name;
-	*size = (uint64_t)(g->end - g->start);
-	return g->start;
-}
+#define REFUSAL_MAX 192
 
 /* Guest page tables: GVA 0-4 GiB -> GPA 0-4 GiB with 2 MiB pages. Only the guest's own region
  * is backed by EPT; every other GPA the guest touches is an EPT violation. */
@@ -95,35 +48,95 @@ static void build_guest_gdt(uint64_t base)
 	seg_desc_system64(&gdt[GUEST_SEL_TSS / 8], tss, GUEST_TSS_LIMIT, GUEST_AR_TSS_GDT);
 }
 
-enum hv_status guest_load(struct vm *vm, char *why, size_t why_len)
+/* An MHVGUEST image (checked by the caller) into its 4 MiB at their preferred GPA, GPA == HPA. */
+static void load_mhvguest(struct vm *vm, const struct guest_choice *c, const struct guest_header *h)
 {
-	struct guest_header h;
-	uint64_t size = 0;
-	const uint8_t *img = choose_image(vm, &size);
-	uint8_t *dst = (uint8_t *)(vm->mem_base + GUEST_IMAGE_OFFSET);
-	int err = guest_image_check(img, size, GUEST_FILE_MAX, &h, why, why_len);
+	const struct boot_info *bi = vm->bi;
 
-	if (err != GUEST_IMAGE_OK)   /* a built-in guest is checked like any other */
-		return HV_E_GUEST;
+	vm->multiboot = false;
+	vm->mem_base = vm->mem_hpa = bi->guest_mem_base;
+	vm->mem_size = bi->guest_mem_size;
 	mem_zero((void *)vm->mem_base, vm->mem_size);
 	build_guest_paging(vm->mem_base);
 	build_guest_gdt(vm->mem_base);
-	mem_copy(dst, img, size);
+	mem_copy((void *)(vm->mem_base + GUEST_IMAGE_OFFSET), c->data, c->size);
+	vm->guest_name = c->name;
 	vm->load_gpa = vm->mem_base + GUEST_IMAGE_OFFSET;
-	vm->entry_gpa = vm->load_gpa + h.entry_offset;
+	vm->entry_gpa = vm->load_gpa + h->entry_offset;
 	vm->launch_regs.gpr[GPR_RDI] = vm->mem_base;
 	vm->launch_regs.gpr[GPR_RSI] = vm->mem_size;
 	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
-	if (vm->bi->cfg.test_leak_addresses) {
+	if (bi->cfg.test_leak_addresses) {
 		/* For the containment test: show the guest where the hypervisor lives. */
-		vm->launch_regs.gpr[8] = vm->bi->image_base;
-		vm->launch_regs.gpr[9] = vm->bi->pool_base;
+		vm->launch_regs.gpr[8] = bi->image_base;
+		vm->launch_regs.gpr[9] = bi->pool_base;
 		hv_log("test: test_leak_addresses=on: guest gets r8=0x%llx (hypervisor image) r9=0x%llx (page pool)",
-		       (unsigned long long)vm->bi->image_base,
-		       (unsigned long long)vm->bi->pool_base);
+		       (unsigned long long)bi->image_base, (unsigned long long)bi->pool_base);
 	}
 	hv_log("guest: %s loaded: %llu bytes at gpa=0x%llx entry=0x%llx memory=0x%llx+0x%llx", vm->guest_name,
-	       (unsigned long long)size, (unsigned long long)vm->load_gpa, (unsigned long long)vm->entry_gpa,
+	       (unsigned long long)c->size, (unsigned long long)vm->load_gpa, (unsigned long long)vm->entry_gpa,
 	       (unsigned long long)vm->mem_base, (unsigned long long)vm->mem_size);
+}
+
+/* Loads c in its format: 0, or the refusal's name with the reason in why (nothing loaded). */
+static const char *try_load(struct vm *vm, const struct guest_choice *c, char *why, size_t why_len)
+{
+	struct guest_header h;
+	int err;
+
+	if (c->format.format == GUEST_FORMAT_MULTIBOOT1) {
+		const char *refused = mb_guest_load(vm, c->name, c->data, c->size, why, why_len);
+
+		if (!refused)
+			vm->guest_name = c->name;
+		return refused;
+	}
+	if (c->format.format == GUEST_FORMAT_UNKNOWN) {
+		hv_snprintf(why, why_len,
+			    "neither a minihv guest (\"MHVGUEST\" at offset 0) nor a Multiboot kernel (magic "
+			    "0x1badb002 at a 4-byte aligned offset in the first 8192 bytes)");
+		return guest_image_err_name(GUEST_IMAGE_BAD_MAGIC);
+	}
+	err = guest_image_check(c->data, c->size, GUEST_FILE_MAX, &h, why, why_len);
+	if (err != GUEST_IMAGE_OK)
+		return guest_image_err_name(err);
+	load_mhvguest(vm, c, &h);
+	return 0;
+}
+
+/* The one line that says why the chosen guest does not run. */
+static void log_refusal(const struct boot_info *bi, const struct guest_choice *c, const char *err, const char *why)
+{
+	static const char fallback[] = "running the built-in default guest instead";
+
+	if (c->source == GUEST_SRC_FILE_ERROR)
+		hv_log("guest: \\EFI\\BOOT\\GUEST.BIN rejected: %s; %s", bi->guest_file_error, fallback);
+	else if (c->source == GUEST_SRC_NO_BUILTIN)
+		hv_log("guest: no built-in guest named \"%s\" (HV.CFG guest=); %s", bi->cfg.guest_name, fallback);
+	else if (c->source == GUEST_SRC_FILE)
+		hv_log("guest: \\EFI\\BOOT\\GUEST.BIN rejected (%s): %s; %s", err, why, fallback);
+	else
+		hv_log("guest: built-in guest \"%s\" rejected (%s): %s; %s", c->name, err, why, fallback);
+}
+
+enum hv_status guest_load(struct vm *vm, char *why, size_t why_len)
+{
+	struct guest_choice c;
+	char reason[REFUSAL_MAX] = "";
+	const char *err = 0;
+
+	guest_choose(vm->bi, &c);
+	if (!c.data || (err = try_load(vm, &c, reason, sizeof(reason))) != 0) {
+		log_refusal(vm->bi, &c, err, reason);
+		if (c.source == GUEST_SRC_BUILTIN && str_eq(c.name, "default")) {
+			hv_snprintf(why, why_len, "the built-in default guest is refused (%s): %s", err, reason);
+			return HV_E_GUEST;
+		}
+		guest_choose_default(&c);
+		if ((err = try_load(vm, &c, reason, sizeof(reason))) != 0) {   /* a built-in is checked like any other */
+			hv_snprintf(why, why_len, "the built-in default guest is refused (%s): %s", err, reason);
+			return HV_E_GUEST;
+		}
+	}
 	return guest_ept_build(vm, why, why_len);
 }

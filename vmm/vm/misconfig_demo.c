@@ -18,8 +18,8 @@ int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa)
 	/* Split the page out of its large page first, then plant the bad leaf. */
 	if (protect_set_perm(vm, gpa, EPT_READ | EPT_WRITE) != EPT_OK)
 		return HC_E_NOMEM;
-	if (ept_debug_set_raw_leaf(&vm->ept, gpa, gpa | ((uint64_t)EPT_MEMTYPE_WB << EPT_PTE_MEMTYPE_SHIFT) |
-							  EPT_PTE_WRITE) != EPT_OK)
+	if (ept_debug_set_raw_leaf(&vm->ept, gpa, guest_hpa(vm, gpa) |
+							  ((uint64_t)EPT_MEMTYPE_WB << EPT_PTE_MEMTYPE_SHIFT) | EPT_PTE_WRITE) != EPT_OK)
 		return HC_E_INVAL;
 	vm_invept(vm, vm->caps->invept_single ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL);
 	vm->misconfig_gpa = gpa;
@@ -37,9 +37,9 @@ void misconfig_demo_repair(struct vm *vm, bool logged)
 	enum ept_flush flush = EPT_FLUSH_NONE;
 
 	/* A sane leaf back first (the library refuses to walk a misconfigured one), then the mapping. */
-	ept_debug_set_raw_leaf(&vm->ept, vm->misconfig_gpa, vm->misconfig_gpa |
+	ept_debug_set_raw_leaf(&vm->ept, vm->misconfig_gpa, guest_hpa(vm, vm->misconfig_gpa) |
 				       ((uint64_t)EPT_MEMTYPE_WB << EPT_PTE_MEMTYPE_SHIFT) | EPT_PTE_READ | EPT_PTE_WRITE);
-	ept_map(&vm->ept, vm->misconfig_gpa, vm->misconfig_gpa, PAGE_SIZE, rwx, EPT_MAP_REPLACE, &flush);
+	ept_map(&vm->ept, vm->misconfig_gpa, guest_hpa(vm, vm->misconfig_gpa), PAGE_SIZE, rwx, EPT_MAP_REPLACE, &flush);
 	vm_invept(vm, EPT_FLUSH_SINGLE);
 	/* Its ept-policy line follows the ept-misconfig line: written if that was, counted if not. */
 	if (vm->exit_log && logged)

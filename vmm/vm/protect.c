@@ -18,7 +18,7 @@ int protect_set_perm(struct vm *vm, gpa_t gpa, unsigned perm)
 {
 	struct ept_attr attr = { perm, EPT_MT_WB, false };
 	enum ept_flush flush = EPT_FLUSH_NONE;
-	int err = perm ? ept_map(&vm->ept, gpa, gpa, PAGE_SIZE, attr, EPT_MAP_REPLACE, &flush)
+	int err = perm ? ept_map(&vm->ept, gpa, guest_hpa(vm, gpa), PAGE_SIZE, attr, EPT_MAP_REPLACE, &flush)
 		       : ept_unmap(&vm->ept, gpa, PAGE_SIZE, &flush);
 
 	if (err == EPT_OK)

@@ -39,8 +39,6 @@ void vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 
 	vm->bi = bi;
 	vm->caps = caps;
-	vm->mem_base = bi->guest_mem_base;
-	vm->mem_size = bi->guest_mem_size;
 	current_vm = vm;
 	s = guest_load(vm, why, sizeof(why));
 	if (s == HV_OK)

@@ -29,8 +29,13 @@ struct protected_page {
 struct vm {
 	struct boot_info *bi;
 	const struct vmx_caps *caps;
-	gpa_t mem_base;                       /* GPA == HPA */
+	/* Guest memory: GPA [mem_base, mem_base + mem_size) at host address mem_hpa, one block. An
+	 * MHVGUEST guest has its identity map (mem_hpa == mem_base); a Multiboot guest's starts at GPA 0
+	 * wherever boot/ found it, and EPT translates (docs/guest-abi.md). */
+	gpa_t mem_base;
+	hpa_t mem_hpa;
 	uint64_t mem_size;
+	bool multiboot;                       /* a Multiboot kernel: 32-bit entry, mode switches emulated */
 	gpa_t load_gpa, entry_gpa;
 	const char *guest_name;
 	struct ept ept;
@@ -78,6 +83,18 @@ static inline uint64_t vm_exits_total(const struct vm *vm)
 static inline bool guest_gpa_in_region(const struct vm *vm, gpa_t gpa, uint64_t len)
 {
 	return gpa >= vm->mem_base && len <= vm->mem_size && gpa - vm->mem_base <= vm->mem_size - len;
+}
+
+/* The host address of a GPA inside guest memory (the caller checked guest_gpa_in_region). The
+ * hypervisor runs on an identity map, so it is also the pointer to the byte. */
+static inline hpa_t guest_hpa(const struct vm *vm, gpa_t gpa)
+{
+	return vm->mem_hpa + (gpa - vm->mem_base);
+}
+
+static inline void *guest_ptr(const struct vm *vm, gpa_t gpa)
+{
+	return (void *)(uintptr_t)guest_hpa(vm, gpa);
 }
 
 #endif

@@ -14,6 +14,7 @@
 #include "arch/x86_64/msr.h"
 #include "vmm/vm/budget.h"
 #include "vmm/exit/exit.h"
+#include "vmm/vm/entry_state.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vmx/controls.h"
 #include "vmm/vmx/errata.h"
@@ -118,8 +119,8 @@ static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t
 	uint64_t cr4_owned = vm->caps->cr4_fixed0 | ~vm->caps->cr4_fixed1;
 	vmwrite(CR0_GUEST_HOST_MASK, cr0_owned);
 	vmwrite(CR4_GUEST_HOST_MASK, cr4_owned);
-	vmwrite(CR0_READ_SHADOW, GUEST_CR0_AT_ENTRY);
-	vmwrite(CR4_READ_SHADOW, GUEST_CR4_AT_ENTRY);
+	vmwrite(CR0_READ_SHADOW, entry_state_cr0_shadow(vm));   /* a Multiboot guest's differ */
+	vmwrite(CR4_READ_SHADOW, entry_state_cr4_shadow(vm));
 }
 
 static void write_host_state(struct vm *vm)
@@ -215,6 +216,7 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 
 	if (s != HV_OK)
 		return s;
+	entry_state_controls(vm, &proc2_ctls, &entry_ctls);   /* unrestricted guest, 32-bit entry */
 	vm->vmcs_pa = pool_alloc_page();
 	io_a = alloc_bitmap(0xff);
 	io_b = alloc_bitmap(0xff);
@@ -235,7 +237,10 @@ enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
 	}
 	write_controls(vm, io_a, io_b, msr);
 	write_host_state(vm);
-	write_guest_state(vm);
+	if (vm->multiboot)
+		entry_state_write_multiboot(vm);   /* vmm/vm/entry_state.c */
+	else
+		write_guest_state(vm);
 	budget_setup(vm, pin_ctls & PIN_PREEMPTION_TIMER, vmx_preemption_timer_erratum(vm->caps->signature));
 	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
 	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,

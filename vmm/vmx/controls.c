@@ -30,6 +30,13 @@ static const struct vmx_ctl_want proc2_want[] = {
 	{ PROC2_WBINVD_EXITING, "WBINVD exiting", 0 },
 };
 
+/* What a Multiboot guest adds (vmm/vm/entry_state.c): its entry with paging off and its own mode
+ * switches need "unrestricted guest". Optional for the hypervisor: on a CPU without it a Multiboot
+ * kernel is refused (vmm/vm/mb_guest.c) and MHVGUEST guests run as they always have. */
+static const struct vmx_ctl_want proc2_multiboot_want[] = {
+	{ PROC2_UNRESTRICTED_GUEST, "unrestricted guest", 1 },
+};
+
 /* The guest's DR7, IA32_DEBUGCTL and IA32_PAT live in the VMCS (saved on exit, loaded on entry),
  * so its breakpoints and PAT survive exits. Every CPU minihv is tested on has these controls; one
  * without them is refused with E_CONTROLS, naming the control. */
@@ -55,6 +62,7 @@ static const struct vmx_ctl_want entry_want[] = {
 const struct vmx_ctl_wants vmx_pin_want = WANTS(pin_want);
 const struct vmx_ctl_wants vmx_proc_want = WANTS(proc_want);
 const struct vmx_ctl_wants vmx_proc2_want = WANTS(proc2_want);
+const struct vmx_ctl_wants vmx_proc2_multiboot_want = WANTS(proc2_multiboot_want);
 const struct vmx_ctl_wants vmx_exit_want = WANTS(exit_want);
 const struct vmx_ctl_wants vmx_entry_want = WANTS(entry_want);
 

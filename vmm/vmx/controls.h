@@ -110,6 +110,8 @@ struct vmx_ctl_wants {
 
 /* The controls vmm/vmcs.c asks for, field by field. */
 extern const struct vmx_ctl_wants vmx_pin_want, vmx_proc_want, vmx_proc2_want, vmx_exit_want, vmx_entry_want;
+/* The secondary controls a Multiboot guest adds to vmx_proc2_want's ("unrestricted guest"). */
+extern const struct vmx_ctl_wants vmx_proc2_multiboot_want;
 
 int vmx_ctl_compute(uint64_t cap, const struct vmx_ctl_want *want, size_t n, uint32_t *value,
 		    const char **missing);
