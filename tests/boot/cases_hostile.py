@@ -274,7 +274,7 @@ def spin_case(model):
 
 def halt_case(model):
     return budget_case("halt", model, HALT_BUDGET_MTSC, [
-        r"^\[guest\] halt: cli, then HLT forever$",
+        r"^\[guest\] halt: sti, then HLT forever$",
         r"^\[hv\] guest-regs rax=0x0 rbx=0x68616c7400000001 ",
         r"^\[hv\] guest-regs r8=0x0 .* r15=0x68616c7400000002$",
     ], r"guest=halt exits=\d+ HLT=\d+ IO_INSTRUCTION=\d+", halt_check, ended=BY_EXITS)

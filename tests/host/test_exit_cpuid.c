@@ -275,6 +275,7 @@ static void test_rip_advances_by_instruction_length(void **state)
 	uint64_t want = RIP0;
 
 	(void)state;
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_IF);   /* a HLT with IF = 0 ends the guest */
 	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
 		for (uint64_t len = 1; len <= 15; len++) {
 			struct guest_regs before;

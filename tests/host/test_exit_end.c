@@ -31,6 +31,7 @@ static void test_summary_counts(void **state)
 	for (int i = 0; i < 3; i++)
 		run_resumed(EXIT_REASON_CPUID, 0, LEN_CPUID);
 	out_str("hi\n");
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_IF);   /* a HLT that resumes */
 	run_resumed(EXIT_REASON_HLT, 0, 1);
 	run_resumed(EXIT_REASON_WBINVD, 0, 2);
 	run_resumed(EXIT_REASON_MONITOR, 0, 3);
@@ -188,6 +189,25 @@ static void test_triple_fault(void **state)
 	assert_int_equal(fake_log_count("[hv] guest-regs "), 2);
 }
 
+/* HLT: with interrupts off nothing can wake the guest (a kernel's final cli; hlt): it ends with its
+ * own line and its registers; with IF = 1 it is skipped, as a wake-up that came at once. */
+static void test_hlt(void **state)
+{
+	(void)state;
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_IF);
+	run_resumed(EXIT_REASON_HLT, 0, 1);
+	run_resumed(EXIT_REASON_HLT, 0, 1);
+	assert_int_equal(rip(), RIP0 + 2);
+	assert_log_empty();
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_CF);   /* IF = 0 */
+	assert_true(run(EXIT_REASON_HLT, 0, 1));
+	assert_ended(HV_E_GUEST, "ended: HLT with interrupts off (RFLAGS.IF=0) at rip=0x%llx: nothing can wake it",
+		     ULL(RIP0 + 2));
+	assert_int_equal(rip(), RIP0 + 2);
+	assert_int_equal(fake_log_count("[hv] guest-regs "), 2);
+	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_HLT], 3);
+}
+
 static void test_exception_nmi(void **state)
 {
 	(void)state;
@@ -319,6 +339,7 @@ int main(void)
 		T(test_unhandled_exit_names),
 		T(test_entry_failure),
 		T(test_triple_fault),
+		T(test_hlt),
 		T(test_exception_nmi),
 		T(test_preemption_timer),
 		T(test_preemption_timer_rounds),

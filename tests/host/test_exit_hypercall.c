@@ -281,6 +281,7 @@ static void test_hc_bench_reference(void **state)
 	assert_int_equal(vm_exits_total(&fv.vm), 1);
 	assert_int_equal(fake_hw.reference_exits, 5);
 	/* The first other exit goes through the dispatcher and puts the full path back. */
+	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_IF);   /* a HLT that resumes */
 	run_resumed(EXIT_REASON_HLT, 0, 1);
 	assert_int_equal(fake_vmcs_get(HOST_RIP), (uint64_t)(uintptr_t)vmx_exit_entry);
 	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_HLT], 1);

@@ -114,6 +114,76 @@ static void test_string_io_ends_guest(void **state)
 	assert_int_equal(rip(), RIP0);
 }
 
+/* ------------------------------------------------------------------ the platform (docs/guest-abi.md) */
+
+/* The ports a PC kernel touches first, which minihv does not emulate: each read is all ones
+ * (an empty bus; port 0x92 bit 1 then says A20 is on, as it is), each write is dropped and the
+ * guest goes on. */
+static void test_platform_ports(void **state)
+{
+	static const uint16_t ports[] = {
+		0x20, 0x21, 0xa0, 0xa1,         /* 8259 PICs: command and mask */
+		0x40, 0x41, 0x42, 0x43,         /* 8254 PIT */
+		0x70, 0x71,                     /* CMOS/RTC index and data */
+		0x80,                           /* POST codes */
+		0x92,                           /* fast A20 */
+		0x60, 0x64,                     /* keyboard controller */
+	};
+	size_t n = sizeof(ports) / sizeof(ports[0]);
+
+	(void)state;
+	for (size_t i = 0; i < n; i++) {
+		out_byte(ports[i], (char)0x11);
+		regs.gpr[GPR_RAX] = 0x1122334455667700ull;
+		run_resumed(EXIT_REASON_IO_INSTRUCTION, io_q(ports[i], 1, true, false), LEN_IN_IMM);
+		if (regs.gpr[GPR_RAX] != 0x11223344556677ffull)
+			fail_msg("IN port 0x%x: rax=0x%llx, want 0x11223344556677ff", ports[i], ULL(regs.gpr[GPR_RAX]));
+	}
+	assert_int_equal(rip(), RIP0 + n * (LEN_OUT_DX + LEN_IN_IMM));
+	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_IO_INSTRUCTION], 2 * n);
+	assert_log_empty();
+}
+
+/* Port 0xF4 (QEMU's isa-debug-exit): a write of v ends the guest with exit code v, of the access's
+ * size; status OK for 0, E_GUEST otherwise, as HC_DONE. */
+static void test_exit_port(void **state)
+{
+	static const struct {
+		unsigned size;
+		uint64_t rax, code;
+		enum hv_status status;
+	} cases[] = {
+		{ 1, 0xffffffffffffff00ull, 0, HV_OK },
+		{ 4, 0, 0, HV_OK },
+		{ 1, 0x1234ull, 0x34, HV_E_GUEST },
+		{ 2, 0xabcd1234ull, 0x1234, HV_E_GUEST },
+		{ 4, 0xffffffff00000007ull, 7, HV_E_GUEST },
+		{ 4, 0x80000000ull, 0x80000000ull, HV_E_GUEST },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (i)
+			assert_true(fake_vm_reset(&fv));
+		fake_regs_init(&fv, &regs);
+		out_str("bye");                            /* a last line without its newline */
+		regs.gpr[GPR_RAX] = cases[i].rax;
+		assert_true(run(EXIT_REASON_IO_INSTRUCTION, io_q(0xf4, cases[i].size, false, false), LEN_OUT_DX));
+		assert_line(0, "[guest] bye");
+		assert_ended(cases[i].status, "done exit_code=%llu (port 0xf4)", ULL(cases[i].code));
+	}
+}
+
+/* Reading port 0xF4 ends nothing: it is an empty bus like any other port. */
+static void test_exit_port_read(void **state)
+{
+	(void)state;
+	regs.gpr[GPR_RAX] = 0;
+	run_resumed(EXIT_REASON_IO_INSTRUCTION, io_q(0xf4, 4, true, false), LEN_IN_IMM);
+	assert_int_equal(regs.gpr[GPR_RAX], 0xffffffffull);
+	assert_log_empty();
+}
+
 /* ------------------------------------------------------------------ fixes from the hostile-guest suite */
 
 static void test_serial_newline_after_cut(void **state)
@@ -149,6 +219,9 @@ int main(void)
 		T(test_serial_only_com1_data_register),
 		T(test_in_port_values),
 		T(test_string_io_ends_guest),
+		T(test_platform_ports),
+		T(test_exit_port),
+		T(test_exit_port_read),
 		T(test_serial_newline_after_cut),
 		T(test_serial_last_line_printed_at_end),
 	};

@@ -54,7 +54,8 @@ void handle_vmcall(struct vm *vm, struct guest_regs *r);            /* vmcall.c 
 void handle_cr_access(struct vm *vm, struct guest_regs *r);         /* cr_access.c */
 void handle_msr(struct vm *vm, struct guest_regs *r);               /* msr.c */
 void handle_xsetbv(struct vm *vm, struct guest_regs *r);            /* xsetbv.c */
-void handle_hlt_invd_wbinvd(struct vm *vm, struct guest_regs *r);   /* hlt_invd_wbinvd.c */
+void handle_hlt(struct vm *vm, struct guest_regs *r);               /* hlt_invd_wbinvd.c */
+void handle_invd_wbinvd(struct vm *vm, struct guest_regs *r);       /* hlt_invd_wbinvd.c */
 void handle_monitor_mwait(struct vm *vm, struct guest_regs *r);     /* monitor_mwait.c */
 void handle_ept_violation(struct vm *vm, struct guest_regs *r);     /* ept_violation.c */
 void handle_ept_misconfig(struct vm *vm, struct guest_regs *r);     /* ept_misconfig.c */

@@ -1,5 +1,7 @@
-/* I/O instructions (exit reason 30): the guest's COM1 emulated, every other port an empty bus.
- * A common exit: a guest line only goes into the log ring, nothing waits for the UART. */
+/* I/O instructions (exit reason 30): the guest's COM1 emulated, port 0xF4 (QEMU's isa-debug-exit)
+ * ends the guest with the value written as its exit code, every other port an empty bus (reads all
+ * ones, writes dropped: the PIC, the PIT, CMOS, port 0x80). A common exit: a guest line only goes
+ * into the log ring, nothing waits for the UART. */
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 #include "arch/x86_64/uart_regs.h"
@@ -25,6 +27,17 @@ static void guest_serial_byte(struct vm *vm, char c)
 	}
 	log_guest_line(vm->line, vm->line_len);
 	vm->line_len = 0;
+}
+
+/* OUT to GUEST_EXIT_PORT: the guest is done, exit code = the value written (1, 2 or 4 bytes), as
+ * QEMU's -device isa-debug-exit reports it; status OK for 0, E_GUEST otherwise, as HC_DONE. */
+static __attribute__((noreturn, noinline, cold)) void exit_port(uint64_t rax, unsigned size)
+{
+	uint64_t code = size == 1 ? (uint8_t)rax : size == 2 ? (uint16_t)rax : (uint32_t)rax;
+	char what[64];
+
+	hv_snprintf(what, sizeof(what), "done exit_code=%llu (port 0x%x)", (unsigned long long)code, GUEST_EXIT_PORT);
+	vm_end(code == 0 ? HV_OK : HV_E_GUEST, what);
 }
 
 void handle_io(struct vm *vm, struct guest_regs *r)
@@ -54,6 +67,8 @@ void handle_io(struct vm *vm, struct guest_regs *r)
 			r->gpr[GPR_RAX] = v & mask;
 	} else if (q.port == GUEST_SERIAL_PORT) {
 		guest_serial_byte(vm, (char)r->gpr[GPR_RAX]);
+	} else if (q.port == GUEST_EXIT_PORT) {
+		exit_port(r->gpr[GPR_RAX], q.size);
 	}
 	/* Writes to other ports (GUEST_DEBUG_PORT included) are dropped: the guest owns no device. */
 	skip_instruction();

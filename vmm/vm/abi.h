@@ -53,6 +53,7 @@ enum hypercall_error {
 /* The guest's devices. */
 #define GUEST_SERIAL_PORT    0x3F8         /* the guest's COM1, emulated */
 #define GUEST_DEBUG_PORT     0x80          /* "out" here exits and is counted, nothing else */
+#define GUEST_EXIT_PORT      0xF4          /* QEMU's isa-debug-exit: a write of v ends the guest, exit code v */
 #define GUEST_LINE_MAX       120           /* a longer serial line is cut (docs/log-format.md) */
 
 #endif
