@@ -14,3 +14,7 @@ test_exit_msr_SRCS           = tests/host/test_exit_msr.c tests/host/exit_harnes
 
 HOST_TESTS += test_exit_events
 test_exit_events_SRCS = tests/host/test_exit_events.c tests/host/exit_harness.c vmm/vmx/flush.c $(DISPATCH_SRCS)
+
+# A Multiboot guest's exits: GPA != HPA, its mode switches (vmm/exit/cr_mode.c).
+HOST_TESTS += test_exit_multiboot
+test_exit_multiboot_SRCS = tests/host/test_exit_multiboot.c tests/host/exit_harness.c $(DISPATCH_SRCS)

@@ -22,7 +22,8 @@ test_guest_image_DEPS   = $(B)/guest/default.bin
 
 # The exit path as the image has it, over the fakes (its host tests: mk/tests_exit.mk).
 DISPATCH_SRCS = $(sort $(wildcard vmm/exit/*.c) vmm/vm/entry_gate.c $(ENTRY_CHECK_SRCS) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
-                vmm/vm/guest_ept.c vmm/vm/end.c vmm/vm/budget.c vmm/decode/exit_reasons.c vmm/status.c \
+                vmm/vm/guest_ept.c vmm/vm/end.c vmm/vm/budget.c vmm/vm/entry_state.c vmm/vmx/controls.c \
+                vmm/decode/exit_reasons.c vmm/status.c \
                 arch/x86_64/lapic.c arch/x86_64/nmi.c \
                 vmm/vmx/insn_errors.c vmm/vmx/insn_report.c vmm/vmx/msr_bitmap.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c \
                 arch/lib/page_pool.c arch/x86_64/xsave.c $(EPT_SRCS) tests/host/fake_vmcs.c \

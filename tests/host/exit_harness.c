@@ -56,6 +56,15 @@ int setup_exit_log_off(void **state)
 	return setup_opts(&o);
 }
 
+/* A Multiboot guest: GPA 0 at the mmap'd memory, its entry state, unrestricted guest. */
+int setup_multiboot(void **state)
+{
+	struct fake_vm_opts o = { .multiboot = true };
+
+	(void)state;
+	return setup_opts(&o);
+}
+
 int teardown(void **state)
 {
 	(void)state;

@@ -44,6 +44,8 @@ int setup(void **state);
 int setup_no_exec_only(void **state);
 /* The same with HV.CFG exit_log=off. */
 int setup_exit_log_off(void **state);
+/* A Multiboot guest (fake_vm_opts.multiboot): GPA 0 at fv.mem, GPA != HPA, 32-bit entry state. */
+int setup_multiboot(void **state);
 int teardown(void **state);
 
 /* ------------------------------------------------------------------ raising exits */

@@ -17,7 +17,9 @@
 #include "arch/x86_64/nmi.h"
 #include "vmm/config.h"
 #include "vmm/vm/budget.h"
+#include "vmm/vm/entry_state.h"
 #include "vmm/vm/layout.h"
+#include "vmm/vm/multiboot.h"
 #include "arch/x86_64/cpu_ops.h"
 #include "vmm/vmx/entry_check_image.h"
 #include "vmm/vmx/controls.h"
@@ -465,7 +467,20 @@ static void fill_caps(struct vmx_caps *c, uint64_t cap)
 	c->invept_all = c->invept && (cap & CAP_INVEPT_ALL);
 }
 
-/* The guest's EPT as vmm/vm/loader.c builds it, in the arena. */
+/* What a Multiboot guest needs of the CPU, and the VMX fixed bits of the Bochs models (CR0: PE, NE,
+ * PG must be 1, every low bit may be; CR4: VMXE must be 1). */
+static void fill_caps_multiboot(struct vmx_caps *c)
+{
+	c->unrestricted_guest = true;
+	c->procbased2 = (uint64_t)(PROC2_ENABLE_EPT | PROC2_ENABLE_VPID | PROC2_UNRESTRICTED_GUEST) << 32;
+	c->invvpid_all = true;
+	c->cr0_fixed0 = CR0_PG | CR0_NE | CR0_PE;
+	c->cr0_fixed1 = 0xffffffffull;
+	c->cr4_fixed0 = CR4_VMXE;
+	c->cr4_fixed1 = 0x3767ffull;
+}
+
+/* The guest's EPT as vmm/vm/guest_ept.c builds it, in the arena. */
 static bool build_ept(struct fake_vm *fv)
 {
 	struct ept_caps ec;
@@ -475,7 +490,7 @@ static bool build_ept(struct fake_vm *fv)
 	ept_caps_from_msr(fv->caps.ept_vpid_cap, fv->caps.maxphyaddr, false, &ec);
 	if (ept_init(&fv->vm.ept, &al, &ec, false) != EPT_OK)
 		return false;
-	if (ept_identity_map_range(&fv->vm.ept, fv->vm.mem_base, fv->vm.mem_size, rwx, 0, 0) != EPT_OK) {
+	if (ept_map(&fv->vm.ept, fv->vm.mem_base, fv->vm.mem_hpa, fv->vm.mem_size, rwx, 0, 0) != EPT_OK) {
 		ept_destroy(&fv->vm.ept);
 		return false;
 	}
@@ -493,17 +508,24 @@ static void init_vm_state(struct fake_vm *fv)
 	memset(vm, 0, sizeof(*vm));
 	vm->bi = &fv->bi;
 	vm->caps = &fv->caps;
-	vm->mem_base = vm->mem_hpa = base;
+	vm->multiboot = fv->multiboot;
+	vm->mem_hpa = base;
+	vm->mem_base = fv->multiboot ? 0 : base;
 	vm->mem_size = fv->mem_size;
-	vm->load_gpa = base + GUEST_IMAGE_OFFSET;
-	vm->entry_gpa = base + FAKE_ENTRY_OFFSET;
+	vm->load_gpa = vm->mem_base + GUEST_IMAGE_OFFSET;
+	vm->entry_gpa = vm->mem_base + FAKE_ENTRY_OFFSET;
 	vm->guest_name = "test";
 	vm->exit_log = fv->bi.cfg.exit_log;
 	vm->vmcs_pa = 0x1000;
 	vm->linear_addr_bits = 48;
-	vm->launch_regs.gpr[GPR_RDI] = base;
-	vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
-	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+	if (fv->multiboot) {
+		vm->launch_regs.gpr[GPR_RAX] = MULTIBOOT_BOOTLOADER_MAGIC;
+		vm->launch_regs.gpr[GPR_RBX] = MB_INFO_GPA;
+	} else {
+		vm->launch_regs.gpr[GPR_RDI] = base;
+		vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
+		vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+	}
 	/* The time budget as budget_setup and budget_start leave it, at the fake clock's start. */
 	vm->budget_ticks = (fv->bi.cfg.guest_budget_mtsc ? fv->bi.cfg.guest_budget_mtsc : HV_DEFAULT_BUDGET_MTSC) *
 			   1000000ull;
@@ -551,11 +573,39 @@ static void init_log(void)
 	fake_log_reset();
 }
 
+/* A Multiboot guest's VMCS as vmm/vm/vmcs_setup.c leaves it: the entry state of entry_state.c, the
+ * masks and shadows, the controls adjusted by entry_state_controls, EPT and VPID on. */
+static void init_vmcs_multiboot(struct fake_vm *fv)
+{
+	const struct vmx_caps *c = &fv->caps;
+	uint32_t proc2 = PROC2_ENABLE_EPT | PROC2_ENABLE_VPID, entry = ENTRY_LOAD_DEBUG_CONTROLS |
+									ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_PAT |
+									ENTRY_LOAD_IA32_EFER;
+
+	entry_state_controls(&fv->vm, &proc2, &entry);
+	fake_vmcs_set(SECONDARY_VM_EXEC_CONTROL, proc2);
+	fake_vmcs_set(VM_ENTRY_CONTROLS, entry);
+	fake_vmcs_set(VIRTUAL_PROCESSOR_ID, 1);
+	fake_vmcs_set(CR0_GUEST_HOST_MASK, c->cr0_fixed0 | ~c->cr0_fixed1);
+	fake_vmcs_set(CR4_GUEST_HOST_MASK, c->cr4_fixed0 | ~c->cr4_fixed1);
+	fake_vmcs_set(CR0_READ_SHADOW, entry_state_cr0_shadow(&fv->vm));
+	fake_vmcs_set(CR4_READ_SHADOW, entry_state_cr4_shadow(&fv->vm));
+	entry_state_write_multiboot(&fv->vm);
+	fake_vmcs_set(GUEST_RSP, fv->mem_size);   /* as if the kernel had set its stack */
+	fake_vmcs_set(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
+	fake_vmcs_set(EPT_POINTER, fv->vm.eptp);
+	fake_vmcs_clear_writes();
+}
+
 static void init_vmcs(struct fake_vm *fv)
 {
 	uint64_t base = fv->vm.mem_base;
 
 	fake_vmcs_reset();
+	if (fv->multiboot) {
+		init_vmcs_multiboot(fv);
+		return;
+	}
 	fake_vmcs_set(GUEST_RIP, base + FAKE_ENTRY_OFFSET);
 	fake_vmcs_set(GUEST_RSP, base + fv->mem_size);
 	fake_vmcs_set(GUEST_RFLAGS, 0x2);
@@ -620,6 +670,7 @@ bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts)
 	fv->map = map;
 	fv->mem = (uint8_t *)(uintptr_t)base;
 	fv->mem_size = o.mem_size;
+	fv->multiboot = o.multiboot;
 	if (mprotect(fv->mem, fv->mem_size, PROT_READ | PROT_WRITE) != 0 ||
 	    !arena_init(&fv->arena, o.arena_pages)) {
 		munmap(map, fv->map_size);
@@ -633,6 +684,8 @@ bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts)
 	fv->bi.guest_mem_base = base;
 	fv->bi.guest_mem_size = fv->mem_size;
 	fill_caps(&fv->caps, o.ept_vpid_cap);
+	if (o.multiboot)
+		fill_caps_multiboot(&fv->caps);
 	init_vm_state(fv);
 	if (!build_ept(fv)) {
 		fake_vm_destroy(fv);
@@ -664,6 +717,8 @@ bool fake_vm_reset(struct fake_vm *fv)
 void fake_vm_set_ept_caps(struct fake_vm *fv, uint64_t ept_vpid_cap)
 {
 	fill_caps(&fv->caps, ept_vpid_cap);
+	if (fv->multiboot)
+		fill_caps_multiboot(&fv->caps);
 }
 
 void fake_vm_destroy(struct fake_vm *fv)

@@ -15,8 +15,9 @@
  *   off; these longjmp back to fake_exit), the VMX failure reporters of vmm/vmx/insn.c,
  *   vmcs_dump_guest_state, and the entry points of vmm/vmx/entry.asm (fake_exit emulates them).
  * - A guest (struct fake_vm): memory from mmap, 2 MiB aligned, with an inaccessible page on each
- *   side, whose address is its GPA (the hypervisor uses GPA == HPA as a pointer); its EPT built in
- *   simulated physical memory (tests/host/ept_test_arena.c) the way vmm/vm/loader.c builds it.
+ *   side, whose address is its GPA (an MHVGUEST guest's GPA == HPA), or GPA 0 at that address (a
+ *   Multiboot guest, opts.multiboot); its EPT built in simulated physical memory
+ *   (tests/host/ept_test_arena.c) the way vmm/vm/guest_ept.c builds it.
  * - Log capture: a log sink (registered by fake_vm_create) that keeps every line, with accessors.
  */
 #ifndef TESTS_HOST_FAKE_VMCS_H
@@ -120,6 +121,8 @@ struct fake_vm_opts {
 	uint64_t arena_pages;       /* simulated physical memory for EPT tables; default 64 */
 	bool no_poison_fill;        /* leave guest memory zero (default: a fixed byte pattern) */
 	bool exit_log_off;          /* HV.CFG exit_log=off */
+	bool multiboot;             /* a Multiboot guest: GPA 0 at the mmap'd memory (GPA != HPA), the
+	                               entry state of vmm/vm/entry_state.c, "unrestricted guest" */
 };
 
 struct fake_vm {
@@ -127,10 +130,11 @@ struct fake_vm {
 	struct vmx_caps caps;
 	struct boot_info bi;
 	struct ept_arena arena;
-	uint8_t *mem;               /* == (uint8_t *)vm.mem_base */
+	uint8_t *mem;               /* == (uint8_t *)vm.mem_hpa (and vm.mem_base but for a Multiboot guest) */
 	uint64_t mem_size;
 	void *map;                  /* the whole mapping, guard pages included */
 	size_t map_size;
+	bool multiboot;
 };
 
 #define FAKE_ENTRY_OFFSET 0x10020ull   /* where RIP starts, as for the default guest */

@@ -278,9 +278,69 @@ static void test_entry_check_modes(void **state)
 	}
 }
 
+/* mem_mib: 2 to 4096 MiB (more than the 1 MiB below the upper RAM, at most 4 GiB), default 64. */
+static void test_mem_mib(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint32_t mib;
+	} c[] = {
+		{ "", 0, 64 },
+		{ "mem_mib=2", 0, 2 },
+		{ "mem_mib=4096", 0, 4096 },
+		{ "mem_mib = 128", 0, 128 },
+		{ "mem_mib=1", -1, 64 },
+		{ "mem_mib=0", -1, 64 },
+		{ "mem_mib=4097", -1, 64 },
+		{ "mem_mib=64M", -1, 64 },
+		{ "mem_mib=", -1, 64 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct hv_config cfg;
+		char err[160];
+
+		config_defaults(&cfg);
+		assert_int_equal(config_parse(c[i].text, strlen(c[i].text), &cfg, err, sizeof(err)), c[i].rc);
+		assert_string_equal(err, c[i].rc ? "line 1: mem_mib: expected 2 to 4096 (MiB)" : "");
+		assert_int_equal(cfg.mem_mib, c[i].mib);
+	}
+}
+
+/* cmdline: the value as written (spaces inside kept, around trimmed); none is "". */
+static void test_cmdline(void **state)
+{
+	static char text[HV_CMDLINE_MAX + 16];
+	struct hv_config cfg;
+	char err[160];
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_string_equal(cfg.cmdline, "");
+	strcpy(text, "cmdline =  console=ttyS0  root=/dev/sda1 \t\n");
+	assert_int_equal(config_parse(text, strlen(text), &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.cmdline, "console=ttyS0  root=/dev/sda1");
+	strcpy(text, "cmdline=");
+	assert_int_equal(config_parse(text, strlen(text), &cfg, err, sizeof(err)), 0);
+	assert_string_equal(cfg.cmdline, "");
+	/* The longest that fits, and one byte more. */
+	memcpy(text, "cmdline=", 8);
+	memset(text + 8, 'x', HV_CMDLINE_MAX - 1);
+	assert_int_equal(config_parse(text, 8 + HV_CMDLINE_MAX - 1, &cfg, err, sizeof(err)), 0);
+	assert_int_equal(strlen(cfg.cmdline), HV_CMDLINE_MAX - 1);
+	text[8 + HV_CMDLINE_MAX - 1] = 'y';
+	assert_int_equal(config_parse(text, 8 + HV_CMDLINE_MAX, &cfg, err, sizeof(err)), -1);
+	assert_string_equal(err, "line 1: cmdline: 4096 bytes, at most 4095");
+	assert_int_equal(strlen(cfg.cmdline), HV_CMDLINE_MAX - 1);   /* the earlier value stays */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mem_mib),
+		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_parse_cases),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_parse_respects_len),

@@ -198,6 +198,11 @@ static void test_efer_lma_is_kept(void **state)
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0x900);
 	wrmsr_guest(IA32_EFER, 0x400);
 	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0);
+	/* LMA comes from the guest's EFER, not from the entry control: with paging off LMA is 0
+	 * whatever the control says (the control follows LMA, never the other way round). */
+	fake_vmcs_set(VM_ENTRY_CONTROLS, fake_vmcs_get(VM_ENTRY_CONTROLS) | ENTRY_IA32E_MODE_GUEST);
+	wrmsr_guest(IA32_EFER, 0x100);
+	assert_int_equal(fake_vmcs_get(GUEST_IA32_EFER), 0x100);
 	/* Long mode (PG = 1, LMA = 1): LME stays, LMA stays whatever the write says. */
 	fake_vmcs_set(VM_ENTRY_CONTROLS, fake_vmcs_get(VM_ENTRY_CONTROLS) | ENTRY_IA32E_MODE_GUEST);
 	fake_vmcs_set(GUEST_CR0, GUEST_CR0_AT_ENTRY);

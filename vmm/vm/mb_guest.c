@@ -38,8 +38,8 @@ static const char *check_machine(const struct vm *vm, char *why, size_t why_len)
 {
 	if (!vm->caps->unrestricted_guest) {
 		hv_snprintf(why, why_len,
-			    "a Multiboot kernel starts in 32-bit protected mode with paging off, which needs the "
-			    "VM-execution control \"unrestricted guest\" (secondary bit 7): this CPU does not offer it");
+			    "a Multiboot kernel needs the VM-execution control \"unrestricted guest\" (it starts with "
+			    "paging off), which this CPU does not offer");
 		return "NEEDS_UNRESTRICTED_GUEST";
 	}
 	if (!vm->bi->mb_mem_size) {
