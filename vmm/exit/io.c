@@ -40,36 +40,45 @@ static __attribute__((noreturn, noinline, cold)) void exit_port(uint64_t rax, un
 	vm_end(code == 0 ? HV_OK : HV_E_GUEST, what);
 }
 
+static __attribute__((noreturn, noinline, cold)) void end_string_io(uint16_t port)
+{
+	char what[96];
+
+	hv_snprintf(what, sizeof(what), "ended: string I/O (INS/OUTS) on port 0x%x is not supported, rip=0x%llx", port,
+		    (unsigned long long)vmread64(GUEST_RIP));
+	vm_end(HV_E_GUEST, what);
+}
+
+/* IN: emulated COM1: LSR says "ready", other registers read 0. Any other port reads as all ones,
+ * like an empty bus. Sizes are 1, 2 or 4 (SDM Vol. 3C §28.2.1 "Basic VM-Exit Information", Table
+ * 28-5); a 4-byte IN writes EAX, which clears RAX[63:32] like any 32-bit register write. */
+static void io_in(struct guest_regs *r, const struct io_qual *q)
+{
+	uint64_t mask = q->size == 1 ? 0xffull : q->size == 2 ? 0xffffull : 0xffffffffull;
+	uint64_t v = mask;
+
+	if (q->port >= GUEST_SERIAL_PORT && q->port < GUEST_SERIAL_PORT + UART_PORT_COUNT)
+		v = q->port == GUEST_SERIAL_PORT + UART_LSR ? UART_LSR_THRE | UART_LSR_TEMT : 0;
+	if (mask != 0xffffffffull)
+		r->gpr[GPR_RAX] = (r->gpr[GPR_RAX] & ~mask) | (v & mask);
+	else
+		r->gpr[GPR_RAX] = v & mask;
+}
+
 void handle_io(struct vm *vm, struct guest_regs *r)
 {
 	struct io_qual q;
-	uint64_t mask;
 
-	io_qual_decode(vmread64(EXIT_QUALIFICATION), &q);
-	if (q.string) {
-		char what[96];
-		hv_snprintf(what, sizeof(what), "ended: string I/O (INS/OUTS) on port 0x%x is not supported, rip=0x%llx",
-			    q.port, (unsigned long long)vmread64(GUEST_RIP));
-		vm_end(HV_E_GUEST, what);
-	}
-	if (q.in) {
-		/* Emulated COM1: LSR says "ready", other registers read 0. Any other port reads as
-		 * all ones, like an empty bus. Sizes are 1, 2 or 4 (SDM Vol. 3C §28.2.1 "Basic VM-Exit
-		 * Information", Table 28-5); a 4-byte IN writes EAX, which clears RAX[63:32] like any
-		 * 32-bit register write. */
-		mask = q.size == 1 ? 0xffull : q.size == 2 ? 0xffffull : 0xffffffffull;
-		uint64_t v = mask;
-		if (q.port >= GUEST_SERIAL_PORT && q.port < GUEST_SERIAL_PORT + UART_PORT_COUNT)
-			v = q.port == GUEST_SERIAL_PORT + UART_LSR ? UART_LSR_THRE | UART_LSR_TEMT : 0;
-		if (mask != 0xffffffffull)
-			r->gpr[GPR_RAX] = (r->gpr[GPR_RAX] & ~mask) | (v & mask);
-		else
-			r->gpr[GPR_RAX] = v & mask;
-	} else if (q.port == GUEST_SERIAL_PORT) {
+	/* The exit qualification always exists: the raw read of the hot path. */
+	io_qual_decode(vmread_hot(EXIT_QUALIFICATION), &q);
+	if (q.string)
+		end_string_io(q.port);
+	if (q.in)
+		io_in(r, &q);
+	else if (q.port == GUEST_SERIAL_PORT)
 		guest_serial_byte(vm, (char)r->gpr[GPR_RAX]);
-	} else if (q.port == GUEST_EXIT_PORT) {
+	else if (q.port == GUEST_EXIT_PORT)
 		exit_port(r->gpr[GPR_RAX], q.size);
-	}
 	/* Writes to other ports (GUEST_DEBUG_PORT included) are dropped: the guest owns no device. */
 	skip_instruction();
 }
