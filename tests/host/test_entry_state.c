@@ -195,6 +195,14 @@ static void test_mode_switches_pass(void **state)
 		segment(GUEST_DS_SELECTOR, 0x20, 0x8000, 0xffff, 0x93);
 		mov_to_cr(0, guest_cr0() & ~CR0_PE);
 		check_now("real mode");
+		/* A #GP in real mode (PG without PE): injected without an error code, as VM entry wants. */
+		mov_to_cr(0, guest_cr0() | CR0_PG);
+		ecm_set(&m, VM_ENTRY_INTR_INFO_FIELD, fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD));
+		ecm_set(&m, VM_ENTRY_EXCEPTION_ERROR_CODE, fake_vmcs_get(VM_ENTRY_EXCEPTION_ERROR_CODE));
+		ecm_set(&m, VM_ENTRY_INSTRUCTION_LEN, 3);
+		assert_clean("#GP in real mode");
+		ecm_set(&m, VM_ENTRY_INTR_INFO_FIELD, 0);
+		fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD, 0);
 		mov_to_cr(0, guest_cr0() | CR0_PE);
 		check_now("back to protected mode");
 

@@ -108,6 +108,27 @@ static void test_real_mode_round_trip(void **state)
 	assert_log_empty();
 }
 
+/* In real mode an exception has no error code, and VM entry refuses one: the #GP of a bad MOV to
+ * CR0 (or of an MSR the guest does not have) is injected without. */
+static void test_gp_in_real_mode(void **state)
+{
+	(void)state;
+	mov_to_cr0_resumed(CR0_ET);                                /* real mode */
+	assert_false(mov_to_cr(0, CR0_PG | CR0_ET));               /* PG without PE */
+	assert_int_equal(fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD), 0x80000300 | 13);   /* valid, hw exception, #GP */
+	assert_int_equal(fake_vmcs_writes_to(VM_ENTRY_EXCEPTION_ERROR_CODE), 0);
+	assert_int_equal(rip(), RIP0 + LEN_MOV_CR);
+	fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD, 0);
+	regs.gpr[GPR_RCX] = 0x12345678;                            /* no such MSR */
+	run_resumed(EXIT_REASON_RDMSR, 0, LEN_WRMSR);
+	assert_int_equal(fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD), 0x80000300 | 13);
+	/* Back in protected mode the error code is there again. */
+	fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD, 0);
+	mov_to_cr0_resumed(CR0_PE | CR0_ET);
+	assert_false(mov_to_cr(0, CR0_PG | CR0_ET));
+	assert_gp_injected();
+}
+
 /* Outside 64-bit mode MOV to CR0 moves 32 bits: RAX[63:32] are no fault. */
 static void test_upper_bits_outside_64_bit_mode(void **state)
 {
@@ -341,6 +362,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_entry_state),
 		T(test_real_mode_round_trip),
+		T(test_gp_in_real_mode),
 		T(test_upper_bits_outside_64_bit_mode),
 		T(test_lmsw),
 		T(test_long_mode_in_and_out),

@@ -2,16 +2,23 @@
  * its registers. Also the #GP the other handlers inject. */
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
+#include "arch/x86_64/cr.h"
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/nmi.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
 
+/* #GP(0); in real mode (a Multiboot guest's, CR0.PE = 0 with "unrestricted guest") an exception
+ * pushes no error code, and VM entry refuses one (SDM Vol. 3C §27.2.1.3 "Checks on VM-Entry Control
+ * Fields"). */
 void inject_gp(void)
 {
-	vmwrite(VM_ENTRY_INTR_INFO_FIELD, intr_info_encode(VEC_GP, INTR_TYPE_HW_EXCEPTION, true));
-	vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
+	bool error_code = (vmread64(GUEST_CR0) & CR0_PE) != 0;
+
+	vmwrite(VM_ENTRY_INTR_INFO_FIELD, intr_info_encode(VEC_GP, INTR_TYPE_HW_EXCEPTION, error_code));
+	if (error_code)
+		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
 }
 
 void handle_triple_fault(struct vm *vm, struct guest_regs *r)
