@@ -18,6 +18,8 @@
 #include "vmm/config.h"
 #include "vmm/vm/budget.h"
 #include "vmm/vm/layout.h"
+#include "vmm/vm/protect.h"
+#include "arch/lib/page_pool.h"
 #include "arch/x86_64/cpu_ops.h"
 #include "vmm/vmx/entry_check_image.h"
 #include "vmm/vmx/controls.h"
@@ -489,6 +491,7 @@ static void init_vm_state(struct fake_vm *fv)
 {
 	struct vm *vm = &fv->vm;
 	uint64_t base = (uint64_t)fv->mem;
+	char why[120];
 
 	memset(vm, 0, sizeof(*vm));
 	vm->bi = &fv->bi;
@@ -501,6 +504,11 @@ static void init_vm_state(struct fake_vm *fv)
 	vm->exit_log = fv->bi.cfg.exit_log;
 	vm->vmcs_pa = 0x1000;
 	vm->linear_addr_bits = 48;
+	pool_init((uint64_t)(uintptr_t)fv->pool, FAKE_POOL_PAGES * K4);
+	if (protect_init(vm, why, sizeof(why)) != HV_OK) {
+		fprintf(stderr, "fake_vm: %s\n", why);
+		abort();
+	}
 	vm->launch_regs.gpr[GPR_RDI] = base;
 	vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
 	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
@@ -620,8 +628,10 @@ bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts)
 	fv->map = map;
 	fv->mem = (uint8_t *)(uintptr_t)base;
 	fv->mem_size = o.mem_size;
-	if (mprotect(fv->mem, fv->mem_size, PROT_READ | PROT_WRITE) != 0 ||
+	fv->pool = aligned_alloc(K4, FAKE_POOL_PAGES * K4);
+	if (!fv->pool || mprotect(fv->mem, fv->mem_size, PROT_READ | PROT_WRITE) != 0 ||
 	    !arena_init(&fv->arena, o.arena_pages)) {
+		free(fv->pool);
 		munmap(map, fv->map_size);
 		memset(fv, 0, sizeof(*fv));
 		return false;
@@ -673,6 +683,7 @@ void fake_vm_destroy(struct fake_vm *fv)
 	if (fv->vm.ept.root)
 		ept_destroy(&fv->vm.ept);
 	arena_fini(&fv->arena);
+	free(fv->pool);
 	if (fv->map)
 		munmap(fv->map, fv->map_size);
 	memset(fv, 0, sizeof(*fv));

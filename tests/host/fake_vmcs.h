@@ -131,7 +131,9 @@ struct fake_vm {
 	uint64_t mem_size;
 	void *map;                  /* the whole mapping, guard pages included */
 	size_t map_size;
+	void *pool;                 /* the page pool (arch/lib/page_pool.c): protected-page records */
 };
+#define FAKE_POOL_PAGES 512
 
 #define FAKE_ENTRY_OFFSET 0x10020ull   /* where RIP starts, as for the default guest */
 /* The local APIC's register page as the exit path sees it (host_lapic, xAPIC mode). */

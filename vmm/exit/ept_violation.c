@@ -3,6 +3,7 @@
  * faulting or resumed elsewhere, as the guest asked with HC_PROTECT. */
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
+#include "arch/lib/page_pool.h"
 #include "ept/ept_violation.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
@@ -118,6 +119,7 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 {
 	uint64_t gpa = vmread_hot(GUEST_PHYSICAL_ADDRESS);
 	struct protected_page *p;
+	uint64_t page;
 	bool logged = false;
 
 	(void)r;
@@ -133,6 +135,7 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 		end_outside(vm, gpa);
 	}
 	p = protect_find(vm, gpa);
+	page = gpa & ~(PAGE_SIZE - 1);
 	if (!p) {
 		char what[160];
 
@@ -140,19 +143,18 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 			    (unsigned long long)gpa);
 		vm_end(HV_E_GUEST, what);
 	}
-	p->faults++;
+	p->faults += p->faults != UINT32_MAX;
 	if (p->on_fault == HC_FAULT_RESUME) {
 		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
-		log_ept_policy(vm, logged, POLICY_RESUME, p->gpa, vm->resume_rip, p->faults);
+		log_ept_policy(vm, logged, POLICY_RESUME, page, vm->resume_rip, p->faults);
 		return;
 	}
 	if (p->on_fault == HC_FAULT_KEEP) {
 		reinject_event();
-		log_ept_policy(vm, logged, POLICY_KEEP, p->gpa, 0, p->faults);
+		log_ept_policy(vm, logged, POLICY_KEEP, page, 0, p->faults);
 		return;
 	}
-	uint64_t page = p->gpa;
-	if (protect_regrant(vm, p) != EPT_OK)
+	if (protect_regrant(vm, p, page) != EPT_OK)
 		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
 	reinject_event();
 	log_ept_policy(vm, logged, POLICY_REGRANT, page, 0, 0);
