@@ -889,6 +889,9 @@ static void run_one(const struct mutation *t)
 		t->prep(&m);
 	if (ecm_run(&m))
 		fail_msg("%s: the variant before the edit fails:%s", t->what, ecm_describe(&m));
+	if (m.nunwritten)
+		fail_msg("%s: the checker read field 0x%04x, which the variant's VMCS does not have", t->what,
+			 m.unwritten[0]);
 	apply(t);
 	ecm_run(&m);
 	for (unsigned i = 0; i < m.report.failed; i++)
