@@ -112,6 +112,96 @@ void fake_vmcs_set_absent(uint32_t enc, bool absent)
 	find(enc, true)->absent = absent;
 }
 
+bool fake_vmcs_has(uint32_t enc)
+{
+	struct field *f = find(enc, false);
+
+	return f && !f->absent;
+}
+
+/* The fields that belong to a control: each exists where one of (at most) two controls may be 1. */
+enum ctl_msr { CTL_NONE, CTL_PIN, CTL_PROC, CTL_PROC2, CTL_EXIT, CTL_ENTRY };
+
+struct field_control {
+	uint32_t enc;
+	enum ctl_msr msr;
+	uint32_t bit;
+	enum ctl_msr msr2;
+	uint32_t bit2;
+};
+
+/* SDM Vol. 3D Appendix B "Field Encoding in VMCS", the "exists only on processors that support
+ * the 1-setting of" notes. The EPTP list belongs to the EPTP-switching VM function; here to "enable
+ * VM functions". The guest BNDCFGS, LBR_CTL and UINV fields also come with VM-exit "clear"
+ * controls that vmm/vmx/controls.h does not name; here only with their VM-entry "load" control. */
+static const struct field_control field_controls[] = {
+	{ VIRTUAL_PROCESSOR_ID, CTL_PROC2, PROC2_ENABLE_VPID, CTL_NONE, 0 },
+	{ POSTED_INTR_NV, CTL_PIN, PIN_PROCESS_POSTED_INTERRUPTS, CTL_NONE, 0 },
+	{ GUEST_UINV, CTL_ENTRY, ENTRY_LOAD_UINV, CTL_NONE, 0 },
+	{ MSR_BITMAP, CTL_PROC, PROC_USE_MSR_BITMAPS, CTL_NONE, 0 },
+	{ PML_ADDRESS, CTL_PROC2, PROC2_ENABLE_PML, CTL_NONE, 0 },
+	{ VIRTUAL_APIC_PAGE_ADDR, CTL_PROC, PROC_USE_TPR_SHADOW, CTL_NONE, 0 },
+	{ TPR_THRESHOLD, CTL_PROC, PROC_USE_TPR_SHADOW, CTL_NONE, 0 },
+	{ APIC_ACCESS_ADDR, CTL_PROC2, PROC2_VIRTUALIZE_APIC_ACCESSES, CTL_NONE, 0 },
+	{ POSTED_INTR_DESC_ADDR, CTL_PIN, PIN_PROCESS_POSTED_INTERRUPTS, CTL_NONE, 0 },
+	{ VM_FUNCTION_CONTROL, CTL_PROC2, PROC2_ENABLE_VM_FUNCTIONS, CTL_NONE, 0 },
+	{ EPTP_LIST_ADDRESS, CTL_PROC2, PROC2_ENABLE_VM_FUNCTIONS, CTL_NONE, 0 },
+	{ EPT_POINTER, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PHYSICAL_ADDRESS, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR0, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR1, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR2, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR3, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ VMREAD_BITMAP, CTL_PROC2, PROC2_VMCS_SHADOWING, CTL_NONE, 0 },
+	{ VMWRITE_BITMAP, CTL_PROC2, PROC2_VMCS_SHADOWING, CTL_NONE, 0 },
+	{ VE_INFORMATION_ADDRESS, CTL_PROC2, PROC2_EPT_VIOLATION_VE, CTL_NONE, 0 },
+	{ SPP_TABLE_POINTER, CTL_PROC2, PROC2_SUB_PAGE_WRITE_PERMISSIONS_FOR_EPT, CTL_NONE, 0 },
+	{ TERTIARY_VM_EXEC_CONTROL, CTL_PROC, PROC_ACTIVATE_TERTIARY_CONTROLS, CTL_NONE, 0 },
+	{ SECONDARY_VM_EXEC_CONTROL, CTL_PROC, PROC_ACTIVATE_SECONDARY_CONTROLS, CTL_NONE, 0 },
+	{ VMX_PREEMPTION_TIMER_VALUE, CTL_PIN, PIN_PREEMPTION_TIMER, CTL_NONE, 0 },
+	{ GUEST_IA32_PAT, CTL_ENTRY, ENTRY_LOAD_IA32_PAT, CTL_EXIT, EXIT_SAVE_IA32_PAT },
+	{ HOST_IA32_PAT, CTL_EXIT, EXIT_LOAD_IA32_PAT, CTL_NONE, 0 },
+	{ GUEST_IA32_EFER, CTL_ENTRY, ENTRY_LOAD_IA32_EFER, CTL_EXIT, EXIT_SAVE_IA32_EFER },
+	{ HOST_IA32_EFER, CTL_EXIT, EXIT_LOAD_IA32_EFER, CTL_NONE, 0 },
+	{ GUEST_IA32_PERF_GLOBAL_CTRL, CTL_ENTRY, ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL, CTL_NONE, 0 },
+	{ HOST_IA32_PERF_GLOBAL_CTRL, CTL_EXIT, EXIT_LOAD_IA32_PERF_GLOBAL_CTRL, CTL_NONE, 0 },
+	{ GUEST_BNDCFGS, CTL_ENTRY, ENTRY_LOAD_IA32_BNDCFGS, CTL_NONE, 0 },
+	{ GUEST_IA32_RTIT_CTL, CTL_ENTRY, ENTRY_LOAD_IA32_RTIT_CTL, CTL_EXIT, EXIT_CLEAR_IA32_RTIT_CTL },
+	{ GUEST_IA32_LBR_CTL, CTL_ENTRY, ENTRY_LOAD_IA32_LBR_CTL, CTL_NONE, 0 },
+	{ GUEST_IA32_PKRS, CTL_ENTRY, ENTRY_LOAD_IA32_PKRS, CTL_NONE, 0 },
+	{ HOST_IA32_PKRS, CTL_EXIT, EXIT_LOAD_IA32_PKRS, CTL_NONE, 0 },
+	{ GUEST_S_CET, CTL_ENTRY, ENTRY_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ GUEST_SSP, CTL_ENTRY, ENTRY_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ GUEST_INTR_SSP_TABLE, CTL_ENTRY, ENTRY_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ HOST_S_CET, CTL_EXIT, EXIT_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ HOST_SSP, CTL_EXIT, EXIT_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ HOST_INTR_SSP_TABLE, CTL_EXIT, EXIT_LOAD_CET_STATE, CTL_NONE, 0 },
+};
+
+/* May the control be 1 on this CPU? (The allowed-1 half of its capability MSR.) */
+static bool may_be_1(const struct vmx_caps *c, enum ctl_msr msr, uint32_t bit)
+{
+	uint64_t cap = msr == CTL_PIN	  ? c->pinbased
+		       : msr == CTL_PROC  ? c->procbased
+		       : msr == CTL_PROC2 ? c->procbased2
+		       : msr == CTL_EXIT  ? c->exit
+		       : msr == CTL_ENTRY ? c->entry
+					  : 0;
+
+	return (cap >> 32) & bit;
+}
+
+void fake_vmcs_reset_cpu(const struct vmx_caps *c)
+{
+	fake_vmcs_reset();
+	for (size_t i = 0; i < sizeof(field_controls) / sizeof(field_controls[0]); i++) {
+		const struct field_control *f = &field_controls[i];
+
+		if (!may_be_1(c, f->msr, f->bit) && !may_be_1(c, f->msr2, f->bit2))
+			fake_vmcs_set_absent(f->enc, true);
+	}
+}
+
 static enum vmx_result fail_valid(uint32_t err)
 {
 	find(VM_INSTRUCTION_ERROR, true)->value = err;
@@ -174,6 +264,20 @@ size_t fake_vmcs_writes_to(uint32_t enc)
 
 /* VMXON, INVEPT... are inline assembly in vmm/vmx/insn.c: fakes here. (The failure
  * reporters come from vmm/vmx/insn_report.c, linked as they are.) */
+enum vmx_result vmclear(uint64_t vmcs_pa)
+{
+	fake_hw.vmclears++;
+	if (fake_hw.current_vmcs == vmcs_pa)
+		fake_hw.current_vmcs = 0;
+	return VMX_OK;
+}
+
+enum vmx_result vmptrld(uint64_t vmcs_pa)
+{
+	fake_hw.current_vmcs = vmcs_pa;
+	return VMX_OK;
+}
+
 enum vmx_result invept(uint64_t type, uint64_t eptp)
 {
 	fake_hw.invept_calls++;
@@ -246,8 +350,55 @@ void cpuid64(uint32_t leaf, uint32_t subleaf, struct cpuid_regs64 *r)
 	*r = (struct cpuid_regs64){ c.eax, c.ebx, c.ecx, c.edx };
 }
 
+uint64_t read_cr0(void) { return fake_hw.cr0; }
+uint64_t read_cr3(void) { return fake_hw.cr3; }
 uint64_t read_cr4(void) { return fake_hw.cr4; }
 void write_cr4(uint64_t v) { fake_hw.cr4 = v; fake_hw.cr4_writes++; }
+void sgdt(struct desc_ptr *p) { *p = fake_hw.gdtr; }
+void sidt(struct desc_ptr *p) { *p = fake_hw.idtr; }
+
+/* arch/x86_64/gdt.c: the address of the hypervisor's TSS. */
+uint64_t tss_base(void) { return fake_hw.tss_base; }
+
+static struct fake_msr *find_msr(uint32_t index)
+{
+	for (unsigned i = 0; i < fake_hw.nmsr; i++)
+		if (fake_hw.msr[i].index == index)
+			return &fake_hw.msr[i];
+	return 0;
+}
+
+void fake_msr_set(uint32_t index, uint64_t value)
+{
+	struct fake_msr *m = find_msr(index);
+
+	if (!m) {
+		if (fake_hw.nmsr == FAKE_MSR_MAX) {
+			fprintf(stderr, "fake_vmcs: more than %d MSRs\n", FAKE_MSR_MAX);
+			abort();
+		}
+		m = &fake_hw.msr[fake_hw.nmsr++];
+		m->index = index;
+	}
+	m->value = value;
+}
+
+uint64_t rdmsr(uint32_t msr)
+{
+	struct fake_msr *m = find_msr(msr);
+
+	if (!m) {
+		fprintf(stderr, "fake_vmcs: RDMSR 0x%x, which the test did not set (fake_msr_set)\n", msr);
+		abort();
+	}
+	return m->value;
+}
+
+void wrmsr(uint32_t msr, uint64_t v)
+{
+	fake_hw.msr_writes++;
+	fake_msr_set(msr, v);
+}
 
 void xsetbv(uint32_t index, uint64_t v)
 {
@@ -353,7 +504,6 @@ void hv_fatal(enum hv_status s, const char *why)
 	hv_end(s);
 }
 
-/* vmm/vm/vmcs_setup.c */
 /* arch/x86_64/isr.asm: an IRET to itself in the image. */
 void nmi_unblock(void)
 {
@@ -548,15 +698,20 @@ static uint64_t clock_now(void)
 	return fake_hw.tsc;
 }
 
-/* The log as while a guest runs (vmm/vm/run.c: deferred from VMLAUNCH on), everything forgotten. */
-static void init_log(void)
+void fake_log_capture(void)
 {
 	log_reset();
 	log_add_sink(capture_sink);
 	log_set_serial(uart_room, uart_put, 0);
 	log_test_clock = clock_now;   /* arch/lib/log.h: the TSC, in host tests a function */
-	log_set_deferred(true);
 	fake_log_reset();
+}
+
+/* The log as while a guest runs (vmm/vm/run.c: deferred from VMLAUNCH on), everything forgotten. */
+static void init_log(void)
+{
+	fake_log_capture();
+	log_set_deferred(true);
 }
 
 static void init_vmcs(struct fake_vm *fv)
