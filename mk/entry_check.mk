@@ -18,3 +18,6 @@ test_entry_check_mutations_SRCS = tests/host/test_entry_check_mutations.c $(ENTR
 HOST_TESTS += test_entry_check_ref
 test_entry_check_ref_SRCS = tests/host/test_entry_check_ref.c tests/host/ref_tsv.c $(ENTRY_CHECK_SRCS)
 test_entry_check_ref_DEPS = vmm/vmx/vmcs_fields.h docs/vm-entry-checks.md
+
+HOST_TESTS += test_entry_gate
+test_entry_gate_SRCS = tests/host/test_entry_gate.c $(ENTRY_CHECK_TEST_COMMON)
