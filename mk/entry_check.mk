@@ -16,7 +16,7 @@ test_entry_check_mutations_SRCS = tests/host/test_entry_check_mutations.c $(ENTR
 
 # Also reads vmm/vmx/vmcs_fields.h and docs/vm-entry-checks.md.
 HOST_TESTS += test_entry_check_ref
-test_entry_check_ref_SRCS = tests/host/test_entry_check_ref.c tests/host/ref_tsv.c $(ENTRY_CHECK_SRCS)
+test_entry_check_ref_SRCS = tests/host/test_entry_check_ref.c tests/host/ref_tsv.c tests/host/ref_check.c $(ENTRY_CHECK_SRCS)
 test_entry_check_ref_DEPS = vmm/vmx/vmcs_fields.h docs/vm-entry-checks.md
 
 HOST_TESTS += test_entry_gate
