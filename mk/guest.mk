@@ -6,10 +6,12 @@ GUEST_BINS  := $(foreach g,$(GUEST_NAMES),$(B)/guest/$(g).bin)
 HV_ASM      += $(B)/guest/builtin.asm
 ALL_EXTRA   += $(GUEST_BINS)
 
-# -MD: a guest's %include files are tracked like C headers.
+# A guest's %include files are tracked like C headers. The dependency file comes from its own
+# `nasm -M` pass: NASM 2.16.01's -MD, while assembling, lists only the main file.
 $(B)/guest/%.bin: guest/%.asm
 	@mkdir -p $(dir $@)
-	$(call say,AS,$@)$(NASM) -f bin -Werror -I. -MD $(@:.bin=.d) -MP -o $@ $<
+	@$(NASM) -f bin -I. -M -MF $(@:.bin=.d) -MT $@ -MP $<
+	$(call say,AS,$@)$(NASM) -f bin -Werror -I. -o $@ $<
 
 # Regenerated when the list changes (the stamp holds the names).
 $(B)/guest/names.stamp: FORCE
