@@ -39,7 +39,8 @@
 ; Nothing is printed until the end, for the same reason.
 ;
 ; Output, one HC_PRINT line per kind:
-;   [guest] bench: kind=<name> iters=<N> exit_ticks=<T_exit> nop_ticks=<T_nop> drain_ticks=<D> drain_probes=<P> protected=<pages> ticks_per_exit=<x.xx>
+;   [guest] bench: kind=<name> iters=<N> exit_ticks=<T_exit> nop_ticks=<T_nop> drain_ticks=<D> drain_probes=<P> ticks_per_exit=<x.xx>
+;   [guest] bench: kind=<name> protected=<pages>     (after an EPT kind's line: the pages protected meanwhile)
 ;     (ticks_per_exit = (T_exit - T_nop + D) / N + 1, rounded down to 2 decimals; D = 0 but for ept_logged)
 ;   [guest] bench: kind=<name> error=<hypercall result> (<what was refused>)
 ;   [guest] bench: done kinds=<measured> failed=<not measured> min_ticks=<BENCH_MIN_TICKS> probe_ticks=<calibration> drain=<ok|timeout>
@@ -73,6 +74,7 @@ default rel
 %define K_EPT_MANY 8
 %define NKINDS 9
 %define EPT_MANY_PAGES 100000      ; the most pages ept_prot_many protects (guest memory permitting)
+%define STACK_RESERVE 0x10000      ; the top 64 KiB of guest memory hold the stack (RSP starts at the end)
 
 ; struct result (48 bytes each, in `results`)
 %define RES_ITERS  0
@@ -183,8 +185,8 @@ entry:
 	jnz .ept_done
 	call measure_ept
 	mov rax, [mem_size]
-	sub rax, EPT_PAGE
-	shr rax, 12                     ; pages from EPT_PAGE to the end of memory
+	sub rax, EPT_PAGE + STACK_RESERVE
+	shr rax, 12                     ; pages from EPT_PAGE to below the stack
 	mov rbx, EPT_MANY_PAGES
 	cmp rax, rbx
 	cmovb rbx, rax
@@ -501,9 +503,6 @@ report:
 	lea rsi, [s_probes]
 	mov rax, [r15 + RES_PROBES]
 	call put_field
-	lea rsi, [s_protected]
-	mov rax, [r15 + RES_PROT]
-	call put_field
 	lea rsi, [s_per_exit]
 	call put_str
 	; (T_exit - T_nop + D + N) / N with two decimals, rounded down.
@@ -551,6 +550,24 @@ report:
 	call put_str
 .print:
 	call print_line
+	mov rax, [r15 + RES_PROT]       ; the EPT kinds: how many pages were protected, on a line of its own
+	test rax, rax
+	jz .next_kind
+	cmp qword [r15 + RES_ERR], 0
+	jne .next_kind
+	lea rdi, [line]
+	lea rsi, [s_kind]
+	call put_str
+	mov rsi, rbx
+	shl rsi, 4
+	lea rax, [kind_names]
+	add rsi, rax
+	call put_str
+	lea rsi, [s_protected]
+	mov rax, [r15 + RES_PROT]
+	call put_field
+	call print_line
+.next_kind:
 	inc ebx
 	cmp ebx, NKINDS
 	jb .kind

@@ -41,7 +41,8 @@ KINDS = [
 KIND_NAMES = [k for k, _ in KINDS]
 
 BENCH_RX = re.compile(r"^\[guest\] bench: kind=(\w+)((?: \w+=\d+)+) ticks_per_exit=\S+$")
-BENCH_FIELDS = ("iters", "exit_ticks", "nop_ticks", "drain_ticks", "drain_probes", "protected")
+BENCH_FIELDS = ("iters", "exit_ticks", "nop_ticks", "drain_ticks", "drain_probes")
+PROT_RX = re.compile(r"^\[guest\] bench: kind=(\w+) protected=(\d+)$")
 BENCH_ERR_RX = re.compile(r"^\[guest\] bench: kind=(\w+) error=(-?\d+) \((.*)\)$")
 DONE_RX = re.compile(r"^\[guest\] bench: done kinds=(\d+) failed=(\d+) min_ticks=(\d+) probe_ticks=(\d+) "
                      r"drain=(ok|timeout)$")
@@ -59,6 +60,7 @@ class Boot:
         self.serial = os.path.join(self.workdir, "serial.log")
         self.ticks = {}       # kind -> ticks per exit (float)
         self.raw = {}         # kind -> {field: value} as printed
+        self.protected = {}   # EPT kind -> pages protected while it was measured
         self.errors = []      # what went wrong, for the report
         self.wait_s = self.boot_s = 0.0
         self.min_ticks = self.probe_ticks = None
@@ -88,6 +90,10 @@ def parse(boot, lines):
                 continue
             boot.raw[m.group(1)] = fields
             boot.ticks[m.group(1)] = ticks_per_exit(fields)
+            continue
+        m = PROT_RX.match(line)
+        if m:
+            boot.protected[m.group(1)] = int(m.group(2))
             continue
         m = BENCH_ERR_RX.match(line)
         if m:
@@ -206,7 +212,7 @@ def print_targets(models, boots):
         for log in LOG_SETTINGS:
             b = by.get((m, log))
             vals = [t(m, log, k) for k in ("ept_violation", "ept_prot_64", "ept_prot_many")]
-            many = b.raw.get("ept_prot_many", {}).get("protected") if b else None
+            many = b.protected.get("ept_prot_many") if b else None
             spread = (max(vals) - min(vals)) / min(vals) if all(v for v in vals) else None
             rows.append(("EPT violation flat: 1/64/%s pages within 2%% (exit_log=%s)" % (many, log), m,
                          "/".join(fmt(v) for v in vals), verdict(spread, 0.02)))

@@ -134,16 +134,16 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 		}
 		end_outside(vm, gpa);
 	}
-	p = protect_find(vm, gpa);
+	p = protect_record(vm, gpa);   /* inside its memory: checked above */
 	page = gpa & ~(PAGE_SIZE - 1);
-	if (!p) {
+	if (!p || !p->is_protected) {
 		char what[160];
 
 		hv_snprintf(what, sizeof(what), "ended: violation at gpa=0x%llx on a page it never protected",
 			    (unsigned long long)gpa);
 		vm_end(HV_E_GUEST, what);
 	}
-	p->faults += p->faults != UINT32_MAX;
+	p->faults++;
 	if (p->on_fault == HC_FAULT_RESUME) {
 		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
 		log_ept_policy(vm, logged, POLICY_RESUME, page, vm->resume_rip, p->faults);

@@ -8,7 +8,10 @@
 #include "vmm/vm/guest_ept.h"
 #include "vmm/vm/vm.h"
 
-#define CHUNK_BYTES (PROTECT_CHUNK_PAGES * PAGE_SIZE)   /* guest memory one chunk covers: 2 MiB */
+#define CHUNK_BYTES (1ull << PROTECT_CHUNK_SHIFT)   /* guest memory one chunk covers */
+
+_Static_assert(PROTECT_CHUNK_PAGES * sizeof(struct protected_page) == PAGE_SIZE, "a chunk is one pool page");
+_Static_assert(PROTECT_CHUNK_PAGES * PAGE_SIZE == CHUNK_BYTES, "a chunk covers 2^PROTECT_CHUNK_SHIFT bytes");
 
 enum hv_status protect_init(struct vm *vm, char *why, size_t why_len)
 {
@@ -29,16 +32,12 @@ enum hv_status protect_init(struct vm *vm, char *why, size_t why_len)
 
 struct protected_page *protect_find(struct vm *vm, gpa_t gpa)
 {
-	uint64_t off = gpa - vm->mem_base;
-	struct protected_page *chunk, *p;
+	struct protected_page *p;
 
-	if (gpa < vm->mem_base || off >= vm->mem_size)
+	if (!guest_gpa_in_region(vm, gpa, 1))
 		return 0;
-	chunk = vm->protect_dir[off / CHUNK_BYTES];
-	if (!chunk)
-		return 0;
-	p = &chunk[(off % CHUNK_BYTES) / PAGE_SIZE];
-	return p->is_protected ? p : 0;
+	p = protect_record(vm, gpa);
+	return p && p->is_protected ? p : 0;
 }
 
 gpa_t protect_gpa(const struct vm *vm, const struct protected_page *p)

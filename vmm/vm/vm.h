@@ -16,18 +16,18 @@
 
 /* What the guest asked of one 4 KiB page of its memory with HC_PROTECT (vmm/vm/protect.c). */
 struct protected_page {
-	uint32_t faults;          /* EPT violations on it so far (saturates at 2^32 - 1) */
+	uint64_t faults;          /* EPT violations on it so far */
 	uint8_t is_protected;
 	uint8_t perm;             /* EPT_READ|EPT_WRITE|EPT_EXEC, 0 = not present */
 	uint8_t on_fault;         /* HC_FAULT_REGRANT, HC_FAULT_KEEP or HC_FAULT_RESUME */
-	uint8_t reserved;
+	uint8_t reserved[5];
 };
 
-/* The guest's pages, 512 to a chunk (one 4 KiB page of struct protected_page, the 2 MiB an EPT
- * page table covers), found through a directory indexed by (gpa - mem_base) / 2 MiB: finding a
- * page costs two loads however many are protected. A chunk is allocated when its first page is
- * protected. */
-#define PROTECT_CHUNK_PAGES 512
+/* The guest's pages, 256 to a chunk (one 4 KiB page of struct protected_page: 1 MiB of guest
+ * memory), found through a directory indexed by (gpa - mem_base) / 1 MiB: finding a page costs
+ * two loads however many are protected. A chunk is allocated when its first page is protected. */
+#define PROTECT_CHUNK_SHIFT 20
+#define PROTECT_CHUNK_PAGES 256
 
 #define VMX_PREEMPTION_TIMER_MAX 0xffffffffull   /* the timer field is 32 bits */
 
