@@ -39,7 +39,9 @@
 ; Nothing is printed until the end, for the same reason.
 ;
 ; Output, one HC_PRINT line per kind:
-;   [guest] bench: kind=<name> iters=<N> exit_ticks=<T_exit> nop_ticks=<T_nop> drain_ticks=<D> drain_probes=<P> ticks_per_exit=<x.xx>
+;   [guest] bench: kind=<name> iters=<N> exit=<T_exit> nop=<T_nop> drain=<D> probes=<P> ticks_per_exit=<x.xx>
+;     (T_exit, T_nop, D in TSC ticks; P the probes the drain took; the line stays under the 120 bytes
+;     of a guest line)
 ;   [guest] bench: kind=<name> protected=<pages>     (after an EPT kind's line: the pages protected meanwhile)
 ;     (ticks_per_exit = (T_exit - T_nop + D) / N + 1, rounded down to 2 decimals; D = 0 but for ept_logged)
 ;   [guest] bench: kind=<name> error=<hypercall result> (<what was refused>)
@@ -674,10 +676,10 @@ kind_names:
 
 s_kind:          db "bench: kind=", 0
 s_iters:         db " iters=", 0
-s_texit:         db " exit_ticks=", 0
-s_tnop:          db " nop_ticks=", 0
-s_drain:         db " drain_ticks=", 0
-s_probes:        db " drain_probes=", 0
+s_texit:         db " exit=", 0
+s_tnop:          db " nop=", 0
+s_drain:         db " drain=", 0
+s_probes:        db " probes=", 0
 s_protected:     db " protected=", 0
 s_per_exit:      db " ticks_per_exit=", 0
 s_negative:      db "negative", 0

@@ -41,7 +41,7 @@ KINDS = [
 KIND_NAMES = [k for k, _ in KINDS]
 
 BENCH_RX = re.compile(r"^\[guest\] bench: kind=(\w+)((?: \w+=\d+)+) ticks_per_exit=\S+$")
-BENCH_FIELDS = ("iters", "exit_ticks", "nop_ticks", "drain_ticks", "drain_probes")
+BENCH_FIELDS = ("iters", "exit", "nop", "drain", "probes")
 PROT_RX = re.compile(r"^\[guest\] bench: kind=(\w+) protected=(\d+)$")
 BENCH_ERR_RX = re.compile(r"^\[guest\] bench: kind=(\w+) error=(-?\d+) \((.*)\)$")
 DONE_RX = re.compile(r"^\[guest\] bench: done kinds=(\d+) failed=(\d+) min_ticks=(\d+) probe_ticks=(\d+) "
@@ -77,7 +77,7 @@ def clean_lines(raw):
 
 def ticks_per_exit(f):
     """(T_exit - T_nop + drain) / N + 1: the +1 is the NOP's own tick (see guest/bench.asm)."""
-    return (f["exit_ticks"] - f["nop_ticks"] + f["drain_ticks"]) / f["iters"] + 1
+    return (f["exit"] - f["nop"] + f["drain"]) / f["iters"] + 1
 
 
 def parse(boot, lines):
