@@ -94,7 +94,8 @@ $(B)/image/obj/%.o: %.c
 
 $(B)/image/obj/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(call say,AS,$@)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MP -o $@ $<
+	@$(NASM) $(NASMFLAGS) -M -MF $(@:.o=.d) -MT $@ -MP $<   # NASM 2.16.01's -MD lists only $<
+	$(call say,AS,$@)$(NASM) $(NASMFLAGS) -o $@ $<
 
 # The commit is baked into the banners: rebuild the objects that print it when HEAD moves.
 $(B)/commit.stamp: FORCE

@@ -76,24 +76,33 @@ static void op_init(struct ept_op *op, enum ept_op_kind kind, gpa_t gpa)
 	op->pool_n = 0;
 }
 
+/* What every operation checks first: *flush cleared, tables ready, a non-empty range of GPAs the
+ * tables can hold; then the op begun at gpa. */
+static int op_begin(struct ept *e, struct ept_op *op, enum ept_op_kind kind, gpa_t gpa, uint64_t size,
+		    enum ept_flush *flush)
+{
+	if (flush)
+		*flush = EPT_FLUSH_NONE;
+	if (!ept_ready(e) || !size)
+		return EPT_E_INVAL;
+	op_init(op, kind, gpa);
+	return check_range(gpa, size, gpa_bits(e));
+}
+
 /* ------------------------------------------------------------ public API */
 
 int ept_map(struct ept *e, gpa_t gpa, hpa_t hpa, uint64_t size, struct ept_attr attr, unsigned flags,
             enum ept_flush *flush)
 {
 	struct ept_op op;
-	int err;
+	int err = op_begin(e, &op, OP_MAP, gpa, size, flush);
 
-	if (flush)
-		*flush = EPT_FLUSH_NONE;
-	if (!ept_ready(e) || !size || (flags & ~EPT_MAP_REPLACE))
-		return EPT_E_INVAL;
-	err = check_range(gpa, size, gpa_bits(e));
+	if (!err && (flags & ~EPT_MAP_REPLACE))
+		err = EPT_E_INVAL;
 	if (!err)
 		err = check_range(hpa, size, e->caps.phys_addr_bits);
 	if (err)
 		return err;
-	op_init(&op, OP_MAP, gpa);
 	op.hpa = hpa;
 	err = check_attr(e, attr, &op.bits);
 	if (err)
@@ -110,32 +119,20 @@ int ept_identity_map_range(struct ept *e, gpa_t start, uint64_t size, struct ept
 int ept_unmap(struct ept *e, gpa_t gpa, uint64_t size, enum ept_flush *flush)
 {
 	struct ept_op op;
-	int err;
+	int err = op_begin(e, &op, OP_UNMAP, gpa, size, flush);
 
-	if (flush)
-		*flush = EPT_FLUSH_NONE;
-	if (!ept_ready(e) || !size)
-		return EPT_E_INVAL;
-	err = check_range(gpa, size, gpa_bits(e));
 	if (err)
 		return err;
-	op_init(&op, OP_UNMAP, gpa);
 	return ept_run_op(e, &op, size, 0, flush);
 }
 
 int ept_protect(struct ept *e, gpa_t gpa, uint64_t size, struct ept_attr attr, enum ept_flush *flush)
 {
 	struct ept_op op;
-	int err;
+	int err = op_begin(e, &op, OP_PROTECT, gpa, size, flush);
 
-	if (flush)
-		*flush = EPT_FLUSH_NONE;
-	if (!ept_ready(e) || !size)
-		return EPT_E_INVAL;
-	err = check_range(gpa, size, gpa_bits(e));
 	if (err)
 		return err;
-	op_init(&op, OP_PROTECT, gpa);
 	err = check_attr(e, attr, &op.bits);
 	if (err)
 		return err;

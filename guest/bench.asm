@@ -13,6 +13,9 @@
 ;                  with exit_log=on each one logs its ept-violation and ept-policy lines (the rate
 ;                  limit's burst is 32 lines per tag); counted with the work later exits do to
 ;                  format those lines and move them to the UART (see "draining" below)
+;   ept_prot_64    ept_violation with 63 more pages protected (read-only, never touched)
+;   ept_prot_many  ... and with up to 100,000 (as many as fit above EPT_PAGE in guest memory): the
+;                  violation's cost must not depend on how many pages are protected
 ;   ept_violation  the same read once the burst is used up and the log is drained: the steady
 ;                  state, where exit_log=on only adds the rate limiter's bookkeeping
 ; The hypervisor resumes each refused read at the HC_SET_RESUME address: the next instruction.
@@ -36,7 +39,10 @@
 ; Nothing is printed until the end, for the same reason.
 ;
 ; Output, one HC_PRINT line per kind:
-;   [guest] bench: kind=<name> iters=<N> exit_ticks=<T_exit> nop_ticks=<T_nop> drain_ticks=<D> drain_probes=<P> ticks_per_exit=<x.xx>
+;   [guest] bench: kind=<name> iters=<N> exit=<T_exit> nop=<T_nop> drain=<D> probes=<P> ticks_per_exit=<x.xx>
+;     (T_exit, T_nop, D in TSC ticks; P the probes the drain took; the line stays under the 120 bytes
+;     of a guest line)
+;   [guest] bench: kind=<name> protected=<pages>     (after an EPT kind's line: the pages protected meanwhile)
 ;     (ticks_per_exit = (T_exit - T_nop + D) / N + 1, rounded down to 2 decimals; D = 0 but for ept_logged)
 ;   [guest] bench: kind=<name> error=<hypercall result> (<what was refused>)
 ;   [guest] bench: done kinds=<measured> failed=<not measured> min_ticks=<BENCH_MIN_TICKS> probe_ticks=<calibration> drain=<ok|timeout>
@@ -66,7 +72,11 @@ default rel
 %define K_REFERENCE 4
 %define K_EPT 5
 %define K_EPT_LOGGED 6
-%define NKINDS 7
+%define K_EPT_64 7
+%define K_EPT_MANY 8
+%define NKINDS 9
+%define EPT_MANY_PAGES 100000      ; the most pages ept_prot_many protects (guest memory permitting)
+%define STACK_RESERVE 0x10000      ; the top 64 KiB of guest memory hold the stack (RSP starts at the end)
 
 ; struct result (48 bytes each, in `results`)
 %define RES_ITERS  0
@@ -75,7 +85,8 @@ default rel
 %define RES_DRAIN  24              ; ticks the log's work cost later exits
 %define RES_PROBES 32              ; probes it took to drain the log
 %define RES_ERR    40              ; 0, or the hypercall result that stopped this kind
-%define RES_SIZE   48
+%define RES_PROT   48              ; pages protected while this kind was measured
+%define RES_SIZE   56
 
 ; T_START / T_END: TSC into R14, then RAX = ticks since T_START. LFENCE keeps RDTSC from running
 ; ahead of or behind the loop on real CPUs; both loops of a pair execute the same ones.
@@ -105,6 +116,7 @@ GUEST_HEADER entry
 
 entry:
 	mov r12, rdi                    ; guest memory base (GPA == GVA)
+	mov [mem_size], rsi
 	call calibrate
 
 	lea r10, [loop_cpuid_hv]
@@ -165,7 +177,26 @@ entry:
 	mov [r15 + RES_PROBES], rdx
 	; The steady state.
 	RESULT r15, K_EPT
+	mov qword [r15 + RES_PROT], 1
 	call measure
+	; The same with 64, then with up to EPT_MANY_PAGES protected pages: the cost must not grow.
+	; The others are read-only pages above EPT_PAGE that nothing touches.
+	mov rbx, 64
+	RESULT r15, K_EPT_64
+	call protect_more
+	jnz .ept_done
+	call measure_ept
+	mov rax, [mem_size]
+	sub rax, EPT_PAGE + STACK_RESERVE
+	shr rax, 12                     ; pages from EPT_PAGE to below the stack
+	mov rbx, EPT_MANY_PAGES
+	cmp rax, rbx
+	cmovb rbx, rax
+	RESULT r15, K_EPT_MANY
+	call protect_more
+	jnz .ept_done
+	call measure_ept
+.ept_done:
 	lea rdi, [r12 + EPT_PAGE]       ; give the page back, forget the resume address
 	HYPERCALL HC_PROTECT, rdi, HC_PERM_R | HC_PERM_W | HC_PERM_X, HC_FAULT_REGRANT
 	HYPERCALL HC_SET_RESUME, 0
@@ -176,11 +207,46 @@ entry:
 	mov rdi, rax                    ; kinds not measured
 	HYPERCALL HC_DONE, rdi
 
+; protect_more: protect read-only (policy KEEP) the pages after EPT_PAGE up to RBX pages in all,
+; counting on from [protected]; R15 = the kind's result (its RES_PROT, or RES_ERR on a refusal).
+; ZF set if all went through. Clobbers RAX, RDX, RDI, RSI.
+protect_more:
+	mov rax, [protected]
+	cmp rax, rbx
+	jae .done
+	shl rax, 12
+	lea rdi, [r12 + EPT_PAGE + rax]
+	HYPERCALL HC_PROTECT, rdi, HC_PERM_R, HC_FAULT_KEEP
+	test rax, rax
+	jnz .refused
+	inc qword [protected]
+	jmp protect_more
+.refused:
+	mov [r15 + RES_ERR], rax
+	RESULT rdx, K_EPT_MANY          ; not measured either
+	mov [rdx + RES_ERR], rax
+	ret
+.done:
+	mov [r15 + RES_PROT], rax
+	xor eax, eax
+	ret
+
+; measure_ept: the steady-state EPT loop on EPT_PAGE into R15's result.
+measure_ept:
+	lea rsi, [r12 + EPT_PAGE]
+	lea r10, [loop_ept]
+	lea r11, [loop_ept_nop]
+	jmp measure
+
 ; ept_error: RAX = a hypercall result for both EPT kinds. ZF set if it is 0.
 ept_error:
 	RESULT rdx, K_EPT
 	mov [rdx + RES_ERR], rax
 	RESULT rdx, K_EPT_LOGGED
+	mov [rdx + RES_ERR], rax
+	RESULT rdx, K_EPT_64
+	mov [rdx + RES_ERR], rax
+	RESULT rdx, K_EPT_MANY
 	mov [rdx + RES_ERR], rax
 	test rax, rax
 	ret
@@ -479,10 +545,31 @@ report:
 	cmp ebx, K_REFERENCE
 	je .why
 	lea rsi, [s_refused_ept]
+	cmp ebx, K_EPT_64
+	jb .why
+	lea rsi, [s_refused_prot]
 .why:
 	call put_str
 .print:
 	call print_line
+	mov rax, [r15 + RES_PROT]       ; the EPT kinds: how many pages were protected, on a line of its own
+	test rax, rax
+	jz .next_kind
+	cmp qword [r15 + RES_ERR], 0
+	jne .next_kind
+	lea rdi, [line]
+	lea rsi, [s_kind]
+	call put_str
+	mov rsi, rbx
+	shl rsi, 4
+	lea rax, [kind_names]
+	add rsi, rax
+	call put_str
+	lea rsi, [s_protected]
+	mov rax, [r15 + RES_PROT]
+	call put_field
+	call print_line
+.next_kind:
 	inc ebx
 	cmp ebx, NKINDS
 	jb .kind
@@ -584,18 +671,22 @@ kind_names:
 	KIND "reference"
 	KIND "ept_violation"
 	KIND "ept_logged"
+	KIND "ept_prot_64"
+	KIND "ept_prot_many"
 
 s_kind:          db "bench: kind=", 0
 s_iters:         db " iters=", 0
-s_texit:         db " exit_ticks=", 0
-s_tnop:          db " nop_ticks=", 0
-s_drain:         db " drain_ticks=", 0
-s_probes:        db " drain_probes=", 0
+s_texit:         db " exit=", 0
+s_tnop:          db " nop=", 0
+s_drain:         db " drain=", 0
+s_probes:        db " probes=", 0
+s_protected:     db " protected=", 0
 s_per_exit:      db " ticks_per_exit=", 0
 s_negative:      db "negative", 0
 s_error:         db " error=", 0
 s_refused_ref:   db " (HC_BENCH_REFERENCE refused)", 0
 s_refused_ept:   db " (HC_SET_RESUME or HC_PROTECT refused)", 0
+s_refused_prot:  db " (HC_PROTECT of another page refused)", 0
 s_done:          db "bench: done kinds=", 0
 s_failed:        db " failed=", 0
 s_min_ticks:     db " min_ticks=", 0
@@ -604,6 +695,8 @@ s_drain_ok:      db " drain=ok", 0
 s_drain_timeout: db " drain=timeout", 0
 
 align 8
+mem_size:      dq 0
+protected:     dq 1                ; pages protected so far (EPT_PAGE first)
 probe_base:    dq 0
 probe_quiet:   dq 0
 drain_timeout: db 0

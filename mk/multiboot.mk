@@ -20,6 +20,4 @@ $(B)/host/obj/tests/host/test_loader.o $(B)/host-san/obj/tests/host/test_loader.
 # The Multiboot entry state and the guest's own mode switches against the VM-entry checker, on the
 # fake CPU models and the real CPUs of tests/host/entry_check_cpus.c.
 HOST_TESTS += test_entry_state
-test_entry_state_SRCS = $(sort tests/host/test_entry_state.c tests/host/exit_harness.c tests/host/entry_check_machine.c \
-                        tests/host/entry_check_cpus.c tests/host/fake_cpu.c vmm/vmx/caps.c vmm/vmx/errata.c \
-                        arch/x86_64/cpuid_info.c $(DISPATCH_SRCS))
+test_entry_state_SRCS = $(sort tests/host/test_entry_state.c tests/host/exit_harness.c $(ENTRY_CHECK_TEST_COMMON))

@@ -10,11 +10,11 @@ HOST_TESTS += test_vmx_caps test_vmx_ctl test_vmx_reference test_config test_exi
 test_vmx_caps_SRCS      = tests/host/test_vmx_caps.c tests/host/fake_cpu.c vmm/vmx/caps.c arch/lib/fmt.c \
                           vmm/status.c arch/x86_64/cpuid_info.c
 test_vmx_ctl_SRCS       = tests/host/test_vmx_ctl.c vmm/vmx/controls.c
-test_vmx_reference_SRCS = tests/host/test_vmx_reference.c tests/host/ref_tsv.c vmm/vmx/insn_errors.c
+test_vmx_reference_SRCS = tests/host/test_vmx_reference.c tests/host/ref_tsv.c tests/host/ref_check.c vmm/vmx/insn_errors.c
 test_config_SRCS        = tests/host/test_config.c vmm/config.c vmm/vmx/vmcs_encoding.c arch/lib/fmt.c arch/lib/str.c
 test_exit_decoders_SRCS = tests/host/test_exit_decoders.c tests/host/ref_tsv.c
 # Also reads vmm/decode/exit_reasons.h, vmm/vmx/vmcs_fields.h, guest/abi.inc and vmm/vmx/entry.asm.
-test_exit_reasons_SRCS  = tests/host/test_exit_reasons.c tests/host/ref_tsv.c vmm/decode/exit_reasons.c
+test_exit_reasons_SRCS  = tests/host/test_exit_reasons.c tests/host/ref_tsv.c tests/host/ref_check.c vmm/decode/exit_reasons.c
 test_exit_reasons_DEPS  = vmm/decode/exit_reasons.h vmm/vmx/vmcs_fields.h guest/abi.inc vmm/vmx/entry.asm
 # Also checks the real default guest.
 test_guest_image_SRCS   = tests/host/test_guest_image.c vmm/vm/image.c arch/lib/fmt.c

@@ -37,6 +37,19 @@ uint64_t pool_alloc_page(void)
 	return pa;
 }
 
+uint64_t pool_alloc_contiguous(uint64_t n)
+{
+	uint64_t pa = pool_next;
+
+	if (n == 0 || n > (pool_end - pool_next) / PAGE_SIZE)
+		return 0;
+	pool_next += n * PAGE_SIZE;
+	for (uint64_t i = 0; i < n; i++)
+		zero_page(pa + i * PAGE_SIZE);
+	in_use += n;
+	return pa;
+}
+
 void pool_free_page(uint64_t pa)
 {
 	*(uint64_t *)pa = free_list;

@@ -14,14 +14,19 @@ struct cpuid_regs64 {
 	uint64_t rax, rbx, rcx, rdx;
 };
 
-/* Host tests (HV_HOST_TEST, tests/host/fake_vmcs.c) run the exit path as a Linux process: the
- * operations it uses are plain functions there, so a test controls what they return or records
- * what they were asked to do (CPUID for deterministic answers, CR4, XSETBV, port I/O). */
+/* Host tests (HV_HOST_TEST, tests/host/fake_vmcs.c) run the exit path and VMCS setup as a Linux
+ * process: the operations they use are plain functions there, so a test controls what they return
+ * or records what they were asked to do (CPUID for deterministic answers, the host's CR0/CR3/CR4,
+ * GDTR/IDTR and MSRs that vmm/vm/vmcs_setup.c copies into the VMCS, XSETBV, port I/O). */
 #ifdef HV_HOST_TEST
 void cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 void cpuid64(uint32_t leaf, uint32_t subleaf, struct cpuid_regs64 *r);
+uint64_t read_cr0(void);
+uint64_t read_cr3(void);
 uint64_t read_cr4(void);
 void write_cr4(uint64_t v);
+uint64_t rdmsr(uint32_t msr);
+void wrmsr(uint32_t msr, uint64_t v);
 void xsetbv(uint32_t index, uint64_t v);
 void outb(uint16_t port, uint8_t v);
 uint8_t inb(uint16_t port);
@@ -39,7 +44,6 @@ static inline void cpuid64(uint32_t leaf, uint32_t subleaf, struct cpuid_regs64 
 			 : "=a"(r->rax), "=b"(r->rbx), "=c"(r->rcx), "=d"(r->rdx)
 			 : "a"(leaf), "c"(subleaf));
 }
-#endif
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
@@ -52,6 +56,7 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
+#endif
 
 #define DEFINE_CR_ACCESSORS(n)                                                   \
 	static inline uint64_t read_cr##n(void)                                  \
@@ -64,10 +69,10 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 	{                                                                        \
 		__asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory");         \
 	}
-DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(2)
+#ifndef HV_HOST_TEST   /* host tests: read_cr0, read_cr3, read_cr4 and write_cr4 declared above */
+DEFINE_CR_ACCESSORS(0)
 DEFINE_CR_ACCESSORS(3)
-#ifndef HV_HOST_TEST
 DEFINE_CR_ACCESSORS(4)
 #endif
 #undef DEFINE_CR_ACCESSORS
@@ -128,8 +133,13 @@ struct __attribute__((packed)) desc_ptr {
 	uint64_t base;
 };
 
+#ifdef HV_HOST_TEST   /* tests/host/fake_vmcs.c: the GDTR and IDTR a test sets */
+void sgdt(struct desc_ptr *p);
+void sidt(struct desc_ptr *p);
+#else
 static inline void sgdt(struct desc_ptr *p) { __asm__ volatile("sgdt %0" : "=m"(*p)); }
 static inline void sidt(struct desc_ptr *p) { __asm__ volatile("sidt %0" : "=m"(*p)); }
+#endif
 
 #define DEFINE_SEG_READER(seg)                                       \
 	static inline uint16_t read_##seg(void)                      \

@@ -34,7 +34,8 @@ isr_stubs:
 %assign v v + 1
 %endrep
 
-isr_common:
+; The general registers of struct trap_frame (arch/x86_64/idt.h), RAX pushed first.
+%macro PUSH_TRAP_FRAME_GPRS 0
 	push rax
 	push rbx
 	push rcx
@@ -50,6 +51,10 @@ isr_common:
 	push r13
 	push r14
 	push r15
+%endmacro
+
+isr_common:
+	PUSH_TRAP_FRAME_GPRS
 	mov rdi, rsp
 	and rsp, -16
 	cld
@@ -61,21 +66,7 @@ isr_common:
 
 ; NMI: save the registers, count it (host_nmi), and return to where it hit.
 nmi_common:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	PUSH_TRAP_FRAME_GPRS
 	mov rdi, rsp
 	mov rbx, rsp
 	and rsp, -16

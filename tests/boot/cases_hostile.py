@@ -537,7 +537,7 @@ def serialflood_case(model):
 
 # ---------------------------------------------------------------- badcall
 # (case, RAX): guest/badcall.asm, in its order. E_UNKNOWN -1, E_RANGE -2, E_ALIGN -3, E_LENGTH -4,
-# E_INVAL -5, E_NOSPACE -6, E_NORESUME -8.
+# E_INVAL -5, E_NORESUME -8 (E_NOSPACE -6 is no longer returned: there is no limit on protected pages).
 BADCALL_TAIL_TEXT = "tail\x1b[2J\n[hv] forged by HC_PRINT"
 BADCALL_W200 = "write200\n[hv] forged by HC_WRITE\0\x1b[2J "
 BADCALL_W200 += "." * (200 - len(BADCALL_W200))
@@ -550,7 +550,7 @@ BADCALL = [
     ("protect-unaligned", -3), ("protect-outside", -2), ("protect-perm-8", -5), ("protect-write-without-read", -5),
     ("protect-policy-3", -5), ("protect-resume-unset", -8),
     ("set-resume-outside", -2), ("set-resume-inside", 0), ("set-resume-clear", 0), ("protect-resume-cleared", -8),
-    ("protect-65th-page", -6),
+    ("protect-65th-page", 0),
     ("misconfig-unaligned", -3), ("misconfig-outside", -2),
 ]
 # Text from HC_PRINT/HC_WRITE follows the serial port's rule (docs/guest-abi.md): non-printable

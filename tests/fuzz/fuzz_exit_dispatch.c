@@ -70,6 +70,7 @@
 #include "arch/x86_64/xsave.h"
 #include "arch/x86_64/msr.h"
 #include "ept/ept.h"
+#include "vmm/vm/protect.h"
 #include "tests/host/fake_vmcs.h"
 #include "vmm/decode/exit_qual_cr.h"
 #include "vmm/decode/exit_qual_io.h"
@@ -313,15 +314,13 @@ struct ept_check {
 	uint64_t mapped;
 	uint64_t bad_gpa;
 	int bad;
-	unsigned n;
-	struct { uint64_t gpa; unsigned perm; } prot[VM_MAX_PROTECTED];
 };
 
 static void check_leaf(void *ctx, uint64_t gpa, uint64_t size, uint64_t entry)
 {
 	struct ept_check *c = ctx;
-	uint64_t hpa = entry & 0x000ffffffffff000ull & ~(size - 1), covered = 0;
-	unsigned perm = (unsigned)(entry & 7), lo = 0, hi;
+	uint64_t hpa = entry & 0x000ffffffffff000ull & ~(size - 1);
+	unsigned perm = (unsigned)(entry & 7);
 
 	c->mapped += size;
 	if (c->bad)
@@ -341,20 +340,15 @@ static void check_leaf(void *ctx, uint64_t gpa, uint64_t size, uint64_t entry)
 		return;
 	}
 	/* The protected pages in [gpa, gpa + size) have this leaf's permissions; the others are rwx. */
-	for (hi = c->n; lo < hi;) {
-		unsigned mid = (lo + hi) / 2;
-		if (c->prot[mid].gpa < gpa)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < c->n && c->prot[lo].gpa < gpa + size; lo++, covered += K4)
-		if (c->prot[lo].perm != perm) {
-			c->bad = 4, c->bad_gpa = c->prot[lo].gpa;
+	for (uint64_t page = gpa; page < gpa + size; page += K4) {
+		const struct protected_page *p = protect_find(&fv.vm, page);
+		unsigned want = p ? p->perm : (EPT_READ | EPT_WRITE | EPT_EXEC);
+
+		if (want != perm) {
+			c->bad = 4, c->bad_gpa = page;
 			return;
 		}
-	if (covered < size && perm != (EPT_READ | EPT_WRITE | EPT_EXEC))
-		c->bad = 4, c->bad_gpa = gpa;
+	}
 }
 
 static void check_ept(void)
@@ -364,14 +358,10 @@ static void check_ept(void)
 
 	c.mapped = c.bad_gpa = 0;
 	c.bad = 0;
-	c.n = fv.vm.nprotected;
-	for (unsigned i = 0; i < c.n; i++) {
-		unsigned k = i;
-		for (; k > 0 && c.prot[k - 1].gpa > fv.vm.protected[i].gpa; k--)
-			c.prot[k] = c.prot[k - 1];
-		c.prot[k].gpa = fv.vm.protected[i].gpa;
-		c.prot[k].perm = fv.vm.protected[i].perm;
-		if (!fv.vm.protected[i].perm)
+	for (uint64_t page = fv.vm.mem_base; page < fv.vm.mem_base + fv.vm.mem_size; page += K4) {
+		const struct protected_page *p = protect_find(&fv.vm, page);
+
+		if (p && !p->perm)
 			unmapped += K4;
 	}
 	ept_for_each_leaf(&fv.vm.ept, check_leaf, &c);

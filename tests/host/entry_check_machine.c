@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/entry_check_machine.c - the VM-entry checker's test machine (entry_check_machine.h):
- * fake CPU to struct vmx_caps, the VMCS as a table, memory pages, and the VMCS vmm/vm/vmcs_setup.c
- * writes, field by field.
+ * fake CPU to struct vmx_caps, the fake CPU's state for vmm/vm/vmcs_setup.c, the real setup over
+ * the fake VMCS, memory pages for the checker.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,17 +10,30 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <cmocka.h>
 
-#include "arch/x86_64/gdt.h"
-#include "ept/ept_bits.h"
+#include "arch/lib/page_pool.h"
+#include "arch/x86_64/cr.h"
+#include "arch/x86_64/msr.h"
 #include "tests/host/entry_check_machine.h"
+#include "tests/host/fake_vmcs.h"
+#include "vmm/config.h"
+#include "vmm/vm/guest_ept.h"
 #include "vmm/vm/layout.h"
-#include "vmm/vmx/controls.h"
-#include "vmm/vmx/errata.h"
-#include "vmm/vmx/vmcs_fields.h"
+#include "vmm/vm/vmcs_setup.h"
+#include "vmm/vmx/entry_check_image.h"
 
 /* ------------------------------------------------------------------ the CPU */
+
+/* CPUID as the model answers it (fake_hw.cpuid takes no context: the machine's model is here). */
+static struct fake_cpu model_cpu;
+static struct cpu_ops model_ops;
+
+static void model_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out)
+{
+	model_ops.cpuid(model_ops.ctx, leaf, subleaf, out);
+}
 
 bool ecm_init(struct ec_machine *m, const struct fake_cpu_model *cpu, uint64_t vmfunc)
 {
@@ -29,48 +42,142 @@ bool ecm_init(struct ec_machine *m, const struct fake_cpu_model *cpu, uint64_t v
 	char why[200];
 
 	memset(m, 0, sizeof(*m));
+	m->cpu = cpu;
 	if (vmx_probe(&ops, &m->caps, why, sizeof(why)) != HV_OK) {
 		fail_msg("%s: vmx_probe refused the CPU: %s", cpu->name, why);
 		return false;
 	}
 	m->facts.vmfunc = vmfunc;
 	m->facts.linear_width = (cpu->ext8_eax >> 8) & 0xff;
-	m->facts.current_vmcs = ECM_VMCS;
+	config_defaults(&m->bi.cfg);
 	return true;
 }
 
-/* ------------------------------------------------------------------ the VMCS table and memory */
-
-static struct ecm_field *find(const struct ec_machine *m, uint32_t enc)
+void ecm_config(struct ec_machine *m, const char *text)
 {
-	for (size_t i = 0; i < m->nfields; i++)
-		if (m->field[i].encoding == enc)
-			return (struct ecm_field *)&m->field[i];
-	return NULL;
+	char err[200];
+
+	if (config_parse(text, strlen(text), &m->bi.cfg, err, sizeof(err)) != 0)
+		fail_msg("HV.CFG \"%s\": %s", text, err);
 }
+
+/* The state vmcs_setup reads from the CPU, as the hypervisor has it by then: the firmware's CR0 and
+ * CR4 with the VMX fixed bits applied and CR4.VMXE set (vmm/vmx/enable.c), its own CR3 and tables,
+ * the firmware's IA32_EFER and IA32_PAT. */
+static void host_cpu_state(const struct ec_machine *m)
+{
+	const struct vmx_caps *c = &m->caps;
+	char why[200];
+
+	fake_hw_reset();
+	model_ops = fake_cpu_ops(&model_cpu, m->cpu, true);
+	fake_hw.cpuid = model_cpuid;
+	assert_int_equal(vmx_cr_fixup("CR0", ECM_FIRMWARE_CR0, c->cr0_fixed0, c->cr0_fixed1, CR0_PE | CR0_PG,
+				      &fake_hw.cr0, why, sizeof(why)), HV_OK);
+	assert_int_equal(vmx_cr_fixup("CR4", ECM_FIRMWARE_CR4 | CR4_VMXE, c->cr4_fixed0, c->cr4_fixed1,
+				      CR4_PAE | CR4_VMXE, &fake_hw.cr4, why, sizeof(why)), HV_OK);
+	fake_hw.cr3 = ECM_HOST_CR3;
+	fake_hw.gdtr = (struct desc_ptr){ 0x27, ECM_HOST_GDT };
+	fake_hw.idtr = (struct desc_ptr){ 0xfff, ECM_HOST_IDT };
+	fake_hw.tss_base = ECM_HOST_TSS;
+	fake_msr_set(IA32_EFER, ECM_FIRMWARE_EFER);
+	fake_msr_set(IA32_PAT, PAT_POWER_ON);
+}
+
+/* ------------------------------------------------------------------ the real setup */
+
+/* The pool at a fixed address below every CPU's MAXPHYADDR (36 bits at least), mapped once. */
+static void map_pool(void)
+{
+	static bool mapped;
+	void *p;
+
+	if (mapped)
+		return;
+	p = mmap((void *)(uintptr_t)ECM_POOL, ECM_POOL_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != (void *)(uintptr_t)ECM_POOL)
+		fail_msg("cannot map the page pool at 0x%llx (got %p)", (unsigned long long)ECM_POOL, p);
+	mapped = true;
+}
+
+/* The guest as vm_run and guest_load leave it for vmcs_setup (vmm/vm/run.c, vmm/vm/loader.c). */
+static void guest(struct ec_machine *m)
+{
+	memset(&m->vm, 0, sizeof(m->vm));
+	m->bi.guest_mem_base = ECM_GUEST_BASE;
+	m->bi.guest_mem_size = ECM_GUEST_SIZE;
+	m->vm.bi = &m->bi;
+	m->vm.caps = &m->caps;
+	m->vm.mem_hpa = ECM_GUEST_BASE;
+	m->vm.mem_size = ECM_GUEST_SIZE;
+	if (m->multiboot) {   /* GPA 0 at ECM_GUEST_BASE, entered at 1 MiB (vmm/vm/mb_guest.c) */
+		m->vm.multiboot = true;
+		m->vm.mem_base = 0;
+		m->vm.entry_gpa = ECM_MB_ENTRY;
+		m->vm.guest_name = "multiboot";
+	} else {
+		m->vm.mem_base = ECM_GUEST_BASE;
+		m->vm.entry_gpa = ECM_GUEST_ENTRY;
+		m->vm.guest_name = "default";
+	}
+}
+
+/* A VMWRITE that failed: the field it named is still absent. */
+static void assert_no_failed_vmwrite(const struct ec_machine *m)
+{
+	for (size_t i = 0; i < fake_vmcs_nwrites(); i++) {
+		const struct fake_vmwrite *w = fake_vmcs_write_at(i);
+
+		assert_non_null(w);
+		if (!fake_vmcs_has(w->field))
+			fail_msg("%s: vmcs_setup wrote field 0x%04x, which this CPU does not have (the VMWRITE fails)",
+				 m->cpu->name, w->field);
+	}
+	assert_int_equal(fake_vmcs_failed_writes(), 0);
+}
+
+void ecm_vmcs_setup(struct ec_machine *m)
+{
+	char why[200];
+	enum hv_status s;
+
+	map_pool();
+	host_cpu_state(m);
+	fake_vmcs_reset_cpu(&m->caps);
+	fake_log_capture();
+	pool_init(ECM_POOL, ECM_POOL_SIZE);
+	guest(m);
+	s = guest_ept_build(&m->vm, why, sizeof(why));
+	if (s != HV_OK)
+		fail_msg("%s: guest_ept_build: %s", m->cpu->name, why);
+	s = vmcs_setup(&m->vm, why, sizeof(why));
+	if (s != HV_OK)
+		fail_msg("%s: vmcs_setup: %s", m->cpu->name, why);
+	assert_int_equal(m->vm.eptp & ~0xfffull, ECM_EPT_ROOT);
+	assert_no_failed_vmwrite(m);
+	m->facts.current_vmcs = fake_hw.current_vmcs;
+	assert_int_equal(m->facts.current_vmcs, m->vm.vmcs_pa);
+}
+
+/* ------------------------------------------------------------------ the VMCS and memory */
 
 void ecm_set(struct ec_machine *m, uint32_t enc, uint64_t value)
 {
-	struct ecm_field *f = find(m, enc);
-
-	if (!f) {
-		assert_true(m->nfields < ECM_MAX_FIELDS);
-		f = &m->field[m->nfields++];
-		f->encoding = enc;
-	}
-	f->value = value;
+	(void)m;
+	fake_vmcs_set_absent(enc, false);
+	fake_vmcs_set(enc, value);
 }
 
 uint64_t ecm_get(const struct ec_machine *m, uint32_t enc)
 {
-	const struct ecm_field *f = find(m, enc);
-
-	return f ? f->value : 0;
+	(void)m;
+	return fake_vmcs_get(enc);
 }
 
 bool ecm_has(const struct ec_machine *m, uint32_t enc)
 {
-	return find(m, enc) != NULL;
+	(void)m;
+	return fake_vmcs_has(enc);
 }
 
 static uint8_t *page_of(struct ec_machine *m, uint64_t pa, bool create)
@@ -94,13 +201,14 @@ void ecm_poke(struct ec_machine *m, uint64_t pa, const void *src, size_t len)
 		page_of(m, pa + i, true)[(pa + i) & 0xfff] = ((const uint8_t *)src)[i];
 }
 
+/* The image's reader (VMREAD of the current VMCS: here the fake one), noting fields it lacks. */
 static uint64_t read_field(void *ctx, uint32_t enc)
 {
 	struct ec_machine *m = ctx;
 
-	if (!find(m, enc) && m->nunwritten < sizeof(m->unwritten) / sizeof(m->unwritten[0]))
+	if (!fake_vmcs_has(enc) && m->nunwritten < sizeof(m->unwritten) / sizeof(m->unwritten[0]))
 		m->unwritten[m->nunwritten++] = enc;
-	return ecm_get(m, enc);
+	return entry_check_vmread(NULL, enc);
 }
 
 /* Memory the machine does not have reads as zero, like RAM nobody wrote. */
@@ -151,164 +259,4 @@ const char *ecm_describe(const struct ec_machine *m)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "\n  %s", line);
 	}
 	return text;
-}
-
-/* ------------------------------------------------------------------ what vmm/vm/vmcs_setup.c writes */
-
-struct ecm_controls {
-	uint32_t pin, proc, proc2, exit, entry;
-};
-
-/* compute_controls() of vmm/vm/vmcs_setup.c. */
-static void compute_controls(const struct vmx_caps *c, struct ecm_controls *k)
-{
-	const char *missing = "";
-
-	assert_int_equal(vmx_ctl_compute(c->pinbased, vmx_pin_want.want, vmx_pin_want.n, &k->pin, &missing), 0);
-	assert_int_equal(vmx_ctl_compute(c->procbased, vmx_proc_want.want, vmx_proc_want.n, &k->proc, &missing), 0);
-	assert_int_equal(vmx_ctl_compute(c->procbased2, vmx_proc2_want.want, vmx_proc2_want.n, &k->proc2, &missing), 0);
-	assert_int_equal(vmx_ctl_compute(c->exit, vmx_exit_want.want, vmx_exit_want.n, &k->exit, &missing), 0);
-	assert_int_equal(vmx_ctl_compute(c->entry, vmx_entry_want.want, vmx_entry_want.n, &k->entry, &missing), 0);
-	if (!(k->pin & PIN_NMI_EXITING))
-		k->pin &= ~PIN_VIRTUAL_NMIS;
-	if (!(k->exit & EXIT_SAVE_PREEMPTION_TIMER) || !(k->pin & PIN_PREEMPTION_TIMER) ||
-	    vmx_preemption_timer_erratum(c->signature)) {
-		k->pin &= ~PIN_PREEMPTION_TIMER;
-		k->exit &= ~EXIT_SAVE_PREEMPTION_TIMER;
-	}
-}
-
-/* write_controls(). */
-static void write_controls(struct ec_machine *m, const struct ecm_controls *k)
-{
-	const struct vmx_caps *c = &m->caps;
-
-	ecm_set(m, PIN_BASED_VM_EXEC_CONTROL, k->pin);
-	ecm_set(m, CPU_BASED_VM_EXEC_CONTROL, k->proc);
-	ecm_set(m, SECONDARY_VM_EXEC_CONTROL, k->proc2);
-	ecm_set(m, VM_EXIT_CONTROLS, k->exit);
-	ecm_set(m, VM_ENTRY_CONTROLS, k->entry);
-	ecm_set(m, EXCEPTION_BITMAP, 0);
-	ecm_set(m, PAGE_FAULT_ERROR_CODE_MASK, 0);
-	ecm_set(m, PAGE_FAULT_ERROR_CODE_MATCH, 0);
-	ecm_set(m, CR3_TARGET_COUNT, 0);
-	ecm_set(m, VM_EXIT_MSR_STORE_COUNT, 0);
-	ecm_set(m, VM_EXIT_MSR_LOAD_COUNT, 0);
-	ecm_set(m, VM_ENTRY_MSR_LOAD_COUNT, 0);
-	ecm_set(m, VM_ENTRY_INTR_INFO_FIELD, 0);
-	ecm_set(m, IO_BITMAP_A, ECM_IO_BITMAP_A);
-	ecm_set(m, IO_BITMAP_B, ECM_IO_BITMAP_B);
-	ecm_set(m, MSR_BITMAP, ECM_MSR_BITMAP);
-	ecm_set(m, TSC_OFFSET, 0);
-	/* ept_eptp() of ept/ept_init.c: write-back, 4 levels, no A/D (guest_ept_build asks for none). */
-	ecm_set(m, EPT_POINTER, EPTP_MEMTYPE_WB | EPTP_WALK_LENGTH_4 | ECM_EPT_ROOT);
-	if (k->proc2 & PROC2_ENABLE_VPID)
-		ecm_set(m, VIRTUAL_PROCESSOR_ID, 1);
-	ecm_set(m, CR0_GUEST_HOST_MASK, c->cr0_fixed0 | ~c->cr0_fixed1);
-	ecm_set(m, CR4_GUEST_HOST_MASK, c->cr4_fixed0 | ~c->cr4_fixed1);
-	ecm_set(m, CR0_READ_SHADOW, GUEST_CR0_AT_ENTRY);
-	ecm_set(m, CR4_READ_SHADOW, GUEST_CR4_AT_ENTRY);
-}
-
-/* write_host_state(), with CR0/CR4 as vmm/vmx/enable.c leaves them. */
-static void write_host_state(struct ec_machine *m)
-{
-	const struct vmx_caps *c = &m->caps;
-	uint64_t cr0, cr4;
-	char why[200];
-
-	assert_int_equal(vmx_cr_fixup("CR0", ECM_FIRMWARE_CR0, c->cr0_fixed0, c->cr0_fixed1, CR0_PE | CR0_PG, &cr0, why,
-				      sizeof(why)), HV_OK);
-	assert_int_equal(vmx_cr_fixup("CR4", ECM_FIRMWARE_CR4 | CR4_VMXE, c->cr4_fixed0, c->cr4_fixed1,
-				      CR4_PAE | CR4_VMXE, &cr4, why, sizeof(why)), HV_OK);
-	ecm_set(m, HOST_CR0, cr0);
-	ecm_set(m, HOST_CR3, ECM_HOST_CR3);
-	ecm_set(m, HOST_CR4, cr4);
-	ecm_set(m, HOST_CS_SELECTOR, GDT_SEL_CODE64);
-	ecm_set(m, HOST_SS_SELECTOR, GDT_SEL_DATA);
-	ecm_set(m, HOST_DS_SELECTOR, GDT_SEL_DATA);
-	ecm_set(m, HOST_ES_SELECTOR, GDT_SEL_DATA);
-	ecm_set(m, HOST_FS_SELECTOR, GDT_SEL_DATA);
-	ecm_set(m, HOST_GS_SELECTOR, GDT_SEL_DATA);
-	ecm_set(m, HOST_TR_SELECTOR, GDT_SEL_TSS);
-	ecm_set(m, HOST_FS_BASE, 0);
-	ecm_set(m, HOST_GS_BASE, 0);
-	ecm_set(m, HOST_TR_BASE, ECM_HOST_TSS);
-	ecm_set(m, HOST_GDTR_BASE, ECM_HOST_GDT);
-	ecm_set(m, HOST_IDTR_BASE, ECM_HOST_IDT);
-	ecm_set(m, HOST_IA32_SYSENTER_CS, 0);
-	ecm_set(m, HOST_IA32_SYSENTER_ESP, 0);
-	ecm_set(m, HOST_IA32_SYSENTER_EIP, 0);
-	ecm_set(m, HOST_IA32_EFER, ECM_FIRMWARE_EFER);
-	ecm_set(m, HOST_IA32_PAT, PAT_POWER_ON);
-	ecm_set(m, HOST_RSP, ECM_EXIT_STACK);
-	ecm_set(m, HOST_RIP, ECM_HOST_RIP);
-}
-
-static void write_segment(struct ec_machine *m, uint32_t sel_f, uint32_t base_f, uint32_t limit_f, uint32_t ar_f,
-			  uint16_t sel, uint64_t base, uint32_t limit, uint32_t ar)
-{
-	ecm_set(m, sel_f, sel);
-	ecm_set(m, base_f, base);
-	ecm_set(m, limit_f, limit);
-	ecm_set(m, ar_f, ar);
-}
-
-/* write_guest_state(). */
-static void write_guest_state(struct ec_machine *m)
-{
-	const struct vmx_caps *c = &m->caps;
-	const uint64_t b = ECM_GUEST_BASE;
-
-	ecm_set(m, GUEST_CR0, (GUEST_CR0_AT_ENTRY | c->cr0_fixed0) & c->cr0_fixed1);
-	ecm_set(m, GUEST_CR3, b + GUEST_PML4_OFFSET);
-	ecm_set(m, GUEST_CR4, (GUEST_CR4_AT_ENTRY | c->cr4_fixed0) & c->cr4_fixed1);
-	ecm_set(m, GUEST_DR7, DR7_RESET);
-	ecm_set(m, GUEST_IA32_DEBUGCTL, 0);
-	ecm_set(m, GUEST_IA32_EFER, GUEST_EFER_AT_ENTRY);
-	ecm_set(m, GUEST_IA32_PAT, PAT_POWER_ON);
-	ecm_set(m, GUEST_RSP, b + ECM_GUEST_SIZE);
-	ecm_set(m, GUEST_RIP, ECM_GUEST_ENTRY);
-	ecm_set(m, GUEST_RFLAGS, RFLAGS_RESERVED1);
-	write_segment(m, GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, GUEST_SEL_CODE64, 0,
-		      SEG_LIMIT_4G_BYTES, GUEST_AR_CODE64);
-	write_segment(m, GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, GUEST_SEL_DATA, 0,
-		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(m, GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, GUEST_SEL_DATA, 0,
-		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(m, GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, GUEST_SEL_DATA, 0,
-		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(m, GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, GUEST_SEL_DATA, 0,
-		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(m, GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, GUEST_SEL_DATA, 0,
-		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(m, GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, GUEST_SEL_TSS,
-		      b + GUEST_TSS_OFFSET, GUEST_TSS_LIMIT, GUEST_AR_TSS);
-	write_segment(m, GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, 0, 0, 0,
-		      SEG_AR_UNUSABLE);
-	ecm_set(m, GUEST_GDTR_BASE, b + GUEST_GDT_OFFSET);
-	ecm_set(m, GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
-	ecm_set(m, GUEST_IDTR_BASE, 0);
-	ecm_set(m, GUEST_IDTR_LIMIT, 0);
-	ecm_set(m, GUEST_SYSENTER_CS, 0);
-	ecm_set(m, GUEST_SYSENTER_ESP, 0);
-	ecm_set(m, GUEST_SYSENTER_EIP, 0);
-	ecm_set(m, GUEST_ACTIVITY_STATE, 0);
-	ecm_set(m, GUEST_INTERRUPTIBILITY_INFO, 0);
-	ecm_set(m, GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	ecm_set(m, VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
-}
-
-void ecm_minihv_vmcs(struct ec_machine *m)
-{
-	struct ecm_controls k;
-
-	m->nfields = 0;
-	compute_controls(&m->caps, &k);
-	write_controls(m, &k);
-	write_host_state(m);
-	write_guest_state(m);
-	/* budget_setup() (vmm/vm/budget.c) */
-	if (k.pin & PIN_PREEMPTION_TIMER)
-		ecm_set(m, VMX_PREEMPTION_TIMER_VALUE, 0x12345678);
 }

@@ -20,6 +20,8 @@
 #include "vmm/vm/entry_state.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vm/multiboot.h"
+#include "vmm/vm/protect.h"
+#include "arch/lib/page_pool.h"
 #include "arch/x86_64/cpu_ops.h"
 #include "vmm/vmx/entry_check_image.h"
 #include "vmm/vmx/controls.h"
@@ -81,6 +83,30 @@ static uint64_t width_mask(uint32_t enc)
 	}
 }
 
+struct fake_vmcs_copy {
+	size_t n;
+	struct field f[FAKE_VMCS_MAX_FIELDS];
+};
+
+void *fake_vmcs_save(void)
+{
+	struct fake_vmcs_copy *c = malloc(sizeof(*c));
+
+	if (!c)
+		abort();
+	c->n = nfields;
+	memcpy(c->f, fields, nfields * sizeof(fields[0]));
+	return c;
+}
+
+void fake_vmcs_restore(const void *copy)
+{
+	const struct fake_vmcs_copy *c = copy;
+
+	nfields = c->n;
+	memcpy(fields, c->f, c->n * sizeof(fields[0]));
+}
+
 static struct field *find(uint32_t enc, bool create)
 {
 	for (size_t i = 0; i < nfields; i++)
@@ -110,6 +136,96 @@ uint64_t fake_vmcs_get(uint32_t enc)
 void fake_vmcs_set_absent(uint32_t enc, bool absent)
 {
 	find(enc, true)->absent = absent;
+}
+
+bool fake_vmcs_has(uint32_t enc)
+{
+	struct field *f = find(enc, false);
+
+	return f && !f->absent;
+}
+
+/* The fields that belong to a control: each exists where one of (at most) two controls may be 1. */
+enum ctl_msr { CTL_NONE, CTL_PIN, CTL_PROC, CTL_PROC2, CTL_EXIT, CTL_ENTRY };
+
+struct field_control {
+	uint32_t enc;
+	enum ctl_msr msr;
+	uint32_t bit;
+	enum ctl_msr msr2;
+	uint32_t bit2;
+};
+
+/* SDM Vol. 3D Appendix B "Field Encoding in VMCS", the "exists only on processors that support
+ * the 1-setting of" notes. The EPTP list belongs to the EPTP-switching VM function; here to "enable
+ * VM functions". The guest BNDCFGS, LBR_CTL and UINV fields also come with VM-exit "clear"
+ * controls that vmm/vmx/controls.h does not name; here only with their VM-entry "load" control. */
+static const struct field_control field_controls[] = {
+	{ VIRTUAL_PROCESSOR_ID, CTL_PROC2, PROC2_ENABLE_VPID, CTL_NONE, 0 },
+	{ POSTED_INTR_NV, CTL_PIN, PIN_PROCESS_POSTED_INTERRUPTS, CTL_NONE, 0 },
+	{ GUEST_UINV, CTL_ENTRY, ENTRY_LOAD_UINV, CTL_NONE, 0 },
+	{ MSR_BITMAP, CTL_PROC, PROC_USE_MSR_BITMAPS, CTL_NONE, 0 },
+	{ PML_ADDRESS, CTL_PROC2, PROC2_ENABLE_PML, CTL_NONE, 0 },
+	{ VIRTUAL_APIC_PAGE_ADDR, CTL_PROC, PROC_USE_TPR_SHADOW, CTL_NONE, 0 },
+	{ TPR_THRESHOLD, CTL_PROC, PROC_USE_TPR_SHADOW, CTL_NONE, 0 },
+	{ APIC_ACCESS_ADDR, CTL_PROC2, PROC2_VIRTUALIZE_APIC_ACCESSES, CTL_NONE, 0 },
+	{ POSTED_INTR_DESC_ADDR, CTL_PIN, PIN_PROCESS_POSTED_INTERRUPTS, CTL_NONE, 0 },
+	{ VM_FUNCTION_CONTROL, CTL_PROC2, PROC2_ENABLE_VM_FUNCTIONS, CTL_NONE, 0 },
+	{ EPTP_LIST_ADDRESS, CTL_PROC2, PROC2_ENABLE_VM_FUNCTIONS, CTL_NONE, 0 },
+	{ EPT_POINTER, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PHYSICAL_ADDRESS, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR0, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR1, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR2, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ GUEST_PDPTR3, CTL_PROC2, PROC2_ENABLE_EPT, CTL_NONE, 0 },
+	{ VMREAD_BITMAP, CTL_PROC2, PROC2_VMCS_SHADOWING, CTL_NONE, 0 },
+	{ VMWRITE_BITMAP, CTL_PROC2, PROC2_VMCS_SHADOWING, CTL_NONE, 0 },
+	{ VE_INFORMATION_ADDRESS, CTL_PROC2, PROC2_EPT_VIOLATION_VE, CTL_NONE, 0 },
+	{ SPP_TABLE_POINTER, CTL_PROC2, PROC2_SUB_PAGE_WRITE_PERMISSIONS_FOR_EPT, CTL_NONE, 0 },
+	{ TERTIARY_VM_EXEC_CONTROL, CTL_PROC, PROC_ACTIVATE_TERTIARY_CONTROLS, CTL_NONE, 0 },
+	{ SECONDARY_VM_EXEC_CONTROL, CTL_PROC, PROC_ACTIVATE_SECONDARY_CONTROLS, CTL_NONE, 0 },
+	{ VMX_PREEMPTION_TIMER_VALUE, CTL_PIN, PIN_PREEMPTION_TIMER, CTL_NONE, 0 },
+	{ GUEST_IA32_PAT, CTL_ENTRY, ENTRY_LOAD_IA32_PAT, CTL_EXIT, EXIT_SAVE_IA32_PAT },
+	{ HOST_IA32_PAT, CTL_EXIT, EXIT_LOAD_IA32_PAT, CTL_NONE, 0 },
+	{ GUEST_IA32_EFER, CTL_ENTRY, ENTRY_LOAD_IA32_EFER, CTL_EXIT, EXIT_SAVE_IA32_EFER },
+	{ HOST_IA32_EFER, CTL_EXIT, EXIT_LOAD_IA32_EFER, CTL_NONE, 0 },
+	{ GUEST_IA32_PERF_GLOBAL_CTRL, CTL_ENTRY, ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL, CTL_NONE, 0 },
+	{ HOST_IA32_PERF_GLOBAL_CTRL, CTL_EXIT, EXIT_LOAD_IA32_PERF_GLOBAL_CTRL, CTL_NONE, 0 },
+	{ GUEST_BNDCFGS, CTL_ENTRY, ENTRY_LOAD_IA32_BNDCFGS, CTL_NONE, 0 },
+	{ GUEST_IA32_RTIT_CTL, CTL_ENTRY, ENTRY_LOAD_IA32_RTIT_CTL, CTL_EXIT, EXIT_CLEAR_IA32_RTIT_CTL },
+	{ GUEST_IA32_LBR_CTL, CTL_ENTRY, ENTRY_LOAD_IA32_LBR_CTL, CTL_NONE, 0 },
+	{ GUEST_IA32_PKRS, CTL_ENTRY, ENTRY_LOAD_IA32_PKRS, CTL_NONE, 0 },
+	{ HOST_IA32_PKRS, CTL_EXIT, EXIT_LOAD_IA32_PKRS, CTL_NONE, 0 },
+	{ GUEST_S_CET, CTL_ENTRY, ENTRY_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ GUEST_SSP, CTL_ENTRY, ENTRY_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ GUEST_INTR_SSP_TABLE, CTL_ENTRY, ENTRY_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ HOST_S_CET, CTL_EXIT, EXIT_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ HOST_SSP, CTL_EXIT, EXIT_LOAD_CET_STATE, CTL_NONE, 0 },
+	{ HOST_INTR_SSP_TABLE, CTL_EXIT, EXIT_LOAD_CET_STATE, CTL_NONE, 0 },
+};
+
+/* May the control be 1 on this CPU? (The allowed-1 half of its capability MSR.) */
+static bool may_be_1(const struct vmx_caps *c, enum ctl_msr msr, uint32_t bit)
+{
+	uint64_t cap = msr == CTL_PIN	  ? c->pinbased
+		       : msr == CTL_PROC  ? c->procbased
+		       : msr == CTL_PROC2 ? c->procbased2
+		       : msr == CTL_EXIT  ? c->exit
+		       : msr == CTL_ENTRY ? c->entry
+					  : 0;
+
+	return (cap >> 32) & bit;
+}
+
+void fake_vmcs_reset_cpu(const struct vmx_caps *c)
+{
+	fake_vmcs_reset();
+	for (size_t i = 0; i < sizeof(field_controls) / sizeof(field_controls[0]); i++) {
+		const struct field_control *f = &field_controls[i];
+
+		if (!may_be_1(c, f->msr, f->bit) && !may_be_1(c, f->msr2, f->bit2))
+			fake_vmcs_set_absent(f->enc, true);
+	}
 }
 
 static enum vmx_result fail_valid(uint32_t err)
@@ -174,6 +290,20 @@ size_t fake_vmcs_writes_to(uint32_t enc)
 
 /* VMXON, INVEPT... are inline assembly in vmm/vmx/insn.c: fakes here. (The failure
  * reporters come from vmm/vmx/insn_report.c, linked as they are.) */
+enum vmx_result vmclear(uint64_t vmcs_pa)
+{
+	fake_hw.vmclears++;
+	if (fake_hw.current_vmcs == vmcs_pa)
+		fake_hw.current_vmcs = 0;
+	return VMX_OK;
+}
+
+enum vmx_result vmptrld(uint64_t vmcs_pa)
+{
+	fake_hw.current_vmcs = vmcs_pa;
+	return VMX_OK;
+}
+
 enum vmx_result invept(uint64_t type, uint64_t eptp)
 {
 	fake_hw.invept_calls++;
@@ -246,8 +376,55 @@ void cpuid64(uint32_t leaf, uint32_t subleaf, struct cpuid_regs64 *r)
 	*r = (struct cpuid_regs64){ c.eax, c.ebx, c.ecx, c.edx };
 }
 
+uint64_t read_cr0(void) { return fake_hw.cr0; }
+uint64_t read_cr3(void) { return fake_hw.cr3; }
 uint64_t read_cr4(void) { return fake_hw.cr4; }
 void write_cr4(uint64_t v) { fake_hw.cr4 = v; fake_hw.cr4_writes++; }
+void sgdt(struct desc_ptr *p) { *p = fake_hw.gdtr; }
+void sidt(struct desc_ptr *p) { *p = fake_hw.idtr; }
+
+/* arch/x86_64/gdt.c: the address of the hypervisor's TSS. */
+uint64_t tss_base(void) { return fake_hw.tss_base; }
+
+static struct fake_msr *find_msr(uint32_t index)
+{
+	for (unsigned i = 0; i < fake_hw.nmsr; i++)
+		if (fake_hw.msr[i].index == index)
+			return &fake_hw.msr[i];
+	return 0;
+}
+
+void fake_msr_set(uint32_t index, uint64_t value)
+{
+	struct fake_msr *m = find_msr(index);
+
+	if (!m) {
+		if (fake_hw.nmsr == FAKE_MSR_MAX) {
+			fprintf(stderr, "fake_vmcs: more than %d MSRs\n", FAKE_MSR_MAX);
+			abort();
+		}
+		m = &fake_hw.msr[fake_hw.nmsr++];
+		m->index = index;
+	}
+	m->value = value;
+}
+
+uint64_t rdmsr(uint32_t msr)
+{
+	struct fake_msr *m = find_msr(msr);
+
+	if (!m) {
+		fprintf(stderr, "fake_vmcs: RDMSR 0x%x, which the test did not set (fake_msr_set)\n", msr);
+		abort();
+	}
+	return m->value;
+}
+
+void wrmsr(uint32_t msr, uint64_t v)
+{
+	fake_hw.msr_writes++;
+	fake_msr_set(msr, v);
+}
 
 void xsetbv(uint32_t index, uint64_t v)
 {
@@ -353,7 +530,6 @@ void hv_fatal(enum hv_status s, const char *why)
 	hv_end(s);
 }
 
-/* vmm/vm/vmcs_setup.c */
 /* arch/x86_64/isr.asm: an IRET to itself in the image. */
 void nmi_unblock(void)
 {
@@ -504,6 +680,7 @@ static void init_vm_state(struct fake_vm *fv)
 {
 	struct vm *vm = &fv->vm;
 	uint64_t base = (uint64_t)fv->mem;
+	char why[120];
 
 	memset(vm, 0, sizeof(*vm));
 	vm->bi = &fv->bi;
@@ -525,6 +702,11 @@ static void init_vm_state(struct fake_vm *fv)
 		vm->launch_regs.gpr[GPR_RDI] = base;
 		vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
 		vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+	}
+	pool_init((uint64_t)(uintptr_t)fv->pool, FAKE_POOL_PAGES * K4);
+	if (protect_init(vm, why, sizeof(why)) != HV_OK) {
+		fprintf(stderr, "fake_vm: %s\n", why);
+		abort();
 	}
 	/* The time budget as budget_setup and budget_start leave it, at the fake clock's start. */
 	vm->budget_ticks = (fv->bi.cfg.guest_budget_mtsc ? fv->bi.cfg.guest_budget_mtsc : HV_DEFAULT_BUDGET_MTSC) *
@@ -562,14 +744,12 @@ static uint64_t clock_now(void)
 	return fake_hw.tsc;
 }
 
-/* The log as while a guest runs (vmm/vm/run.c: deferred from VMLAUNCH on), everything forgotten. */
-static void init_log(void)
+void fake_log_capture(void)
 {
 	log_reset();
 	log_add_sink(capture_sink);
 	log_set_serial(uart_room, uart_put, 0);
 	log_test_clock = clock_now;   /* arch/lib/log.h: the TSC, in host tests a function */
-	log_set_deferred(true);
 	fake_log_reset();
 }
 
@@ -595,6 +775,13 @@ static void init_vmcs_multiboot(struct fake_vm *fv)
 	fake_vmcs_set(HOST_RIP, (uint64_t)(uintptr_t)vmx_exit_entry);
 	fake_vmcs_set(EPT_POINTER, fv->vm.eptp);
 	fake_vmcs_clear_writes();
+}
+
+/* The log as while a guest runs (vmm/vm/run.c: deferred from VMLAUNCH on), everything forgotten. */
+static void init_log(void)
+{
+	fake_log_capture();
+	log_set_deferred(true);
 }
 
 static void init_vmcs(struct fake_vm *fv)
@@ -671,8 +858,10 @@ bool fake_vm_create(struct fake_vm *fv, const struct fake_vm_opts *opts)
 	fv->mem = (uint8_t *)(uintptr_t)base;
 	fv->mem_size = o.mem_size;
 	fv->multiboot = o.multiboot;
-	if (mprotect(fv->mem, fv->mem_size, PROT_READ | PROT_WRITE) != 0 ||
+	fv->pool = aligned_alloc(K4, FAKE_POOL_PAGES * K4);
+	if (!fv->pool || mprotect(fv->mem, fv->mem_size, PROT_READ | PROT_WRITE) != 0 ||
 	    !arena_init(&fv->arena, o.arena_pages)) {
+		free(fv->pool);
 		munmap(map, fv->map_size);
 		memset(fv, 0, sizeof(*fv));
 		return false;
@@ -728,6 +917,7 @@ void fake_vm_destroy(struct fake_vm *fv)
 	if (fv->vm.ept.root)
 		ept_destroy(&fv->vm.ept);
 	arena_fini(&fv->arena);
+	free(fv->pool);
 	if (fv->map)
 		munmap(fv->map, fv->map_size);
 	memset(fv, 0, sizeof(*fv));

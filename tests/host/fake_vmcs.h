@@ -6,14 +6,17 @@
  *
  * - A current VMCS: field -> value. Every field reads 0 until set. A field the test marks absent
  *   fails VMREAD/VMWRITE with VMfailValid, VM-instruction error 12, like an unsupported component
- *   on a real CPU; a VMWRITE to a read-only field (exit information, encoding bits 11:10 = 1)
- *   fails with error 13. Every VMWRITE is recorded, failed ones counted.
- * - The privileged CPU operations of the exit path: CPUID (a fixed Skylake-like table, so leaf 1
- *   answers are deterministic; a test may replace it), CR4, XSETBV, port I/O, INVEPT. Each call
- *   is recorded.
+ *   on a real CPU (fake_vmcs_reset_cpu marks the fields a given CPU lacks); a VMWRITE to a
+ *   read-only field (exit information, encoding bits 11:10 = 1) fails with error 13. Every
+ *   VMWRITE is recorded, failed ones counted.
+ * - The privileged CPU operations of the exit path and of VMCS setup (vmm/vm/vmcs_setup.c): CPUID
+ *   (a fixed Skylake-like table, so leaf 1 answers are deterministic; a test may replace it), CR0,
+ *   CR3, CR4, SGDT/SIDT, RDMSR/WRMSR over a table, XSETBV, port I/O, VMCLEAR/VMPTRLD, INVEPT. Each
+ *   call is recorded.
  * - The symbols of objects that cannot run on the host: hv_end/hv_fatal (the real ones power
  *   off; these longjmp back to fake_exit), the VMX failure reporters of vmm/vmx/insn.c,
- *   vmcs_dump_guest_state, and the entry points of vmm/vmx/entry.asm (fake_exit emulates them).
+ *   vmcs_dump_guest_state, tss_base (arch/x86_64/gdt.c: fake_hw.tss_base), and the entry points
+ *   of vmm/vmx/entry.asm (fake_exit emulates them).
  * - A guest (struct fake_vm): memory from mmap, 2 MiB aligned, with an inaccessible page on each
  *   side, whose address is its GPA (an MHVGUEST guest's GPA == HPA), or GPA 0 at that address (a
  *   Multiboot guest, opts.multiboot); its EPT built in simulated physical memory
@@ -37,7 +40,7 @@
 
 /* ------------------------------------------------------------------ the current VMCS */
 
-#define FAKE_VMCS_MAX_FIELDS 128
+#define FAKE_VMCS_MAX_FIELDS 256
 #define FAKE_VMCS_MAX_WRITES 256
 
 struct fake_vmwrite {
@@ -50,6 +53,12 @@ void fake_vmcs_set(uint32_t field, uint64_t value);  /* no recording */
 uint64_t fake_vmcs_get(uint32_t field);
 void fake_vmcs_set_absent(uint32_t field, bool absent);
 bool fake_vmcs_is_read_only(uint32_t field);
+/* Set since the last reset (by VMWRITE or fake_vmcs_set) and not absent. */
+bool fake_vmcs_has(uint32_t field);
+/* fake_vmcs_reset, then the fields a CPU with these capabilities lacks are absent: a field that
+ * belongs to a control exists only where the control may be 1 (SDM Vol. 3D Appendix B "Field
+ * Encoding in VMCS"). */
+void fake_vmcs_reset_cpu(const struct vmx_caps *c);
 
 /* Recorded VMWRITEs since the last fake_vmcs_clear_writes() (or reset). */
 void fake_vmcs_clear_writes(void);
@@ -58,17 +67,36 @@ const struct fake_vmwrite *fake_vmcs_write_at(size_t i);
 size_t fake_vmcs_writes_to(uint32_t field);
 size_t fake_vmcs_failed_writes(void);             /* absent or read-only */
 size_t fake_vmcs_failed_reads(void);              /* of absent fields */
+/* A copy of every field (malloc'd; free it), and the VMCS put back from one: two VMCS in one test. */
+void *fake_vmcs_save(void);
+void fake_vmcs_restore(const void *copy);
 
 /* ------------------------------------------------------------------ the CPU */
 
 typedef void (*fake_cpuid_fn)(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
 
+#define FAKE_MSR_MAX 16
+
+struct fake_msr {
+	uint32_t index;
+	uint64_t value;
+};
+
 struct fake_cpu_hw {
 	fake_cpuid_fn cpuid;                      /* fake_cpuid_table unless a test sets another */
 	unsigned cpuid_calls;
 	uint32_t cpuid_last_leaf, cpuid_last_subleaf;
+	uint64_t cr0, cr3;                        /* read_cr0(), read_cr3(); 0 by default */
 	uint64_t cr4;                             /* read_cr4(); OSXSAVE (bit 18) set by default */
 	unsigned cr4_writes;
+	struct desc_ptr gdtr, idtr;               /* sgdt(), sidt() */
+	uint64_t tss_base;                        /* tss_base(): where the hypervisor's TSS is */
+	/* RDMSR and WRMSR: the MSRs a test set (fake_msr_set) or the code wrote. RDMSR of any other
+	 * MSR aborts: a test names every MSR the code it runs reads. */
+	struct fake_msr msr[FAKE_MSR_MAX];
+	unsigned nmsr, msr_writes;
+	uint64_t current_vmcs;                    /* VMPTRLD's pointer; VMCLEAR of it makes it 0 */
+	unsigned vmclears;
 	unsigned xsetbv_calls;
 	uint32_t xsetbv_index;
 	uint64_t xsetbv_value;
@@ -99,6 +127,8 @@ void fake_cpuid_table(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *out);
 #define FAKE_TSC_START (1ull << 40)
 
 void fake_hw_reset(void);
+/* Put an MSR in fake_hw's table (or change it). */
+void fake_msr_set(uint32_t index, uint64_t value);
 
 /* ------------------------------------------------------------------ running exits */
 
@@ -135,7 +165,9 @@ struct fake_vm {
 	void *map;                  /* the whole mapping, guard pages included */
 	size_t map_size;
 	bool multiboot;
+	void *pool;                 /* the page pool (arch/lib/page_pool.c): protected-page records */
 };
+#define FAKE_POOL_PAGES 512
 
 #define FAKE_ENTRY_OFFSET 0x10020ull   /* where RIP starts, as for the default guest */
 /* The local APIC's register page as the exit path sees it (host_lapic, xAPIC mode). */
@@ -168,6 +200,9 @@ void fake_set_exit(uint32_t reason, uint64_t qualification, uint64_t insn_len);
 
 /* Every line that leaves the log (its sinks' view) is kept in a buffer; reset empties it. */
 void fake_log_reset(void);
+/* The log as before VMLAUNCH, everything forgotten: log_reset(), the capture sink, not deferred
+ * (fake_vm_create does this, then defers). */
+void fake_log_capture(void);
 const char *fake_log_text(void);             /* NUL-terminated, everything since the reset */
 size_t fake_log_len(void);
 bool fake_log_overflowed(void);

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/test_entry_check.c - the VM-entry checker (vmm/vmx/entry_check*.c) on the VMCS minihv
- * writes (tests/host/entry_check_machine.c builds it as vmm/vm/vmcs_setup.c does):
+ * writes (tests/host/entry_check_machine.c runs the real vmm/vm/vmcs_setup.c over a fake VMCS):
  *
  *   - no check fails on any fake CPU model of tests/host/fake_cpu.c that minihv runs on, nor on the
- *     VMX capability MSRs of twelve real Intel CPUs (tests/host/entry_check_cpus.c), and the checker
- *     reads no field minihv does not write;
- *   - the faults HV.CFG test_flags plants (vmcs_setup.c apply_test_flags) are named exactly;
+ *     VMX capability MSRs of twelve real Intel CPUs (tests/host/entry_check_cpus.c), nor on CPUs
+ *     without the controls minihv can do without; the checker reads no field minihv does not
+ *     write, and minihv writes no field the CPU lacks;
+ *   - the three faults the boot tests plant with HV.CFG vmwrite= lines (tests/boot/cases_hostile.py),
+ *     applied by vmm/vm/entry_gate.c, are named exactly;
  *   - legal edge values pass (a CR3-target count at the limit, canonical bases at the edges of the
  *     halves, addresses at the top of the physical-address width, a virtual-8086 guest, a real-mode
  *     unrestricted guest, PAE paging, valid event injections, a valid VMCS link pointer, ...);
@@ -24,13 +26,13 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pte.h"
 #include "arch/x86_64/cr.h"
-#include "arch/x86_64/idt.h"
 #include "arch/x86_64/msr.h"
-#include "arch/x86_64/pte.h"
 #include "arch/x86_64/segment.h"
 #include "tests/host/entry_check_cpus.h"
 #include "tests/host/entry_check_machine.h"
+#include "tests/host/fake_vmcs.h"
 #include "vmm/decode/interruption_info.h"
+#include "vmm/vm/entry_gate.h"
 #include "vmm/vm/layout.h"
 #include "vmm/vmx/controls.h"
 #include "vmm/vmx/entry_check.h"
@@ -72,7 +74,7 @@ static void test_baseline_fake_models(void **state)
 			continue;
 		}
 		ecm_init(&m, cpu, 0);
-		ecm_minihv_vmcs(&m);
+		ecm_vmcs_setup(&m);
 		assert_clean(cpu->name);
 		assert_true(m.report.checked > 100);
 		entry_check_format_summary(&m.report, line, sizeof(line));
@@ -92,7 +94,8 @@ static void test_baseline_real_cpus(void **state)
 
 		assert_non_null(cpu->source);
 		ecm_init(&m, &cpu->m, cpu->vmfunc);
-		ecm_minihv_vmcs(&m);
+		ecm_vmcs_setup(&m);
+		assert_true(fake_log_find("[hv] vmcs: pin=", 0) >= 0);   /* vmcs_setup got to its end */
 		assert_clean(cpu->m.name);
 		assert_true(m.report.checked > 100);
 		entry_check_format_summary(&m.report, line, sizeof(line));
@@ -105,18 +108,106 @@ static void test_baseline_without_memory(void **state)
 {
 	(void)state;
 	ecm_init(&m, &ec_real_cpus[ec_real_cpu_count - 1].m, 0);
-	ecm_minihv_vmcs(&m);
+	ecm_vmcs_setup(&m);
 	m.no_memory = true;
 	assert_clean("no memory reader");
 }
 
-/* ------------------------------------------------------------------ HV.CFG test_flags */
+/* ------------------------------------------------------------------ CPUs without the optional controls */
+
+/* A control minihv asks for but can run without (vmm/vmx/controls.c), taken from a CPU, and the
+ * VMCS field the CPU then lacks (NO_FIELD: none). */
+#define NO_FIELD 0xffffffffu
+
+struct missing_control {
+	const char *name;
+	unsigned msr;       /* 0 pin-based, 1 secondary, 2 VM-exit */
+	uint32_t bit;
+	uint32_t field;
+};
+
+static const struct missing_control optional[] = {
+	{ "enable VPID", 1, PROC2_ENABLE_VPID, VIRTUAL_PROCESSOR_ID },
+	{ "NMI exiting", 0, PIN_NMI_EXITING, NO_FIELD },         /* virtual NMIs must go too */
+	{ "VMX-preemption timer", 0, PIN_PREEMPTION_TIMER, VMX_PREEMPTION_TIMER_VALUE },
+	{ "save VMX-preemption timer value", 2, EXIT_SAVE_PREEMPTION_TIMER, NO_FIELD },
+	{ "enable RDTSCP", 1, PROC2_ENABLE_RDTSCP, NO_FIELD },
+	{ "enable INVPCID", 1, PROC2_ENABLE_INVPCID, NO_FIELD },
+	{ "WBINVD exiting", 1, PROC2_WBINVD_EXITING, NO_FIELD },
+};
+
+static void take_away(struct fake_cpu_model *cpu, const struct missing_control *c)
+{
+	uint64_t bit = (uint64_t)c->bit << 32;   /* the allowed-1 half */
+
+	if (c->msr == 0) {
+		cpu->pinbased &= ~bit;
+		cpu->true_pinbased &= ~bit;
+	} else if (c->msr == 1) {
+		cpu->procbased2 &= ~bit;
+	} else {
+		cpu->exit &= ~bit;
+		cpu->true_exit &= ~bit;
+	}
+}
+
+/* Each optional control taken from the oldest and the newest real CPU: the VMCS still passes, and
+ * vmcs_setup writes no field the CPU then lacks (ecm_vmcs_setup fails the test on such a VMWRITE). */
+static void test_baseline_without_optional_controls(void **state)
+{
+	const struct ec_real_cpu *cpus[] = { &ec_real_cpus[0], &ec_real_cpus[ec_real_cpu_count - 2] };
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(cpus) / sizeof(cpus[0]); k++) {
+		for (size_t i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
+			struct fake_cpu_model cpu = cpus[k]->m;
+			char what[160];
+
+			take_away(&cpu, &optional[i]);
+			snprintf(what, sizeof(what), "%s without %s", cpu.name, optional[i].name);
+			ecm_init(&m, &cpu, cpus[k]->vmfunc);
+			ecm_vmcs_setup(&m);
+			assert_clean(what);
+			/* the fake VMCS lacks the field, as the CPU does */
+			if (optional[i].field != NO_FIELD && fake_vmcs_has(optional[i].field))
+				fail_msg("%s: the VMCS has field 0x%04x", what, optional[i].field);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ deliberate faults */
+
+/* The faults the boot tests plant (tests/boot/cases_hostile.py ENTRY_FAULTS): HV.CFG vmwrite= lines,
+ * written by vmm/vm/entry_gate.c after vmcs_setup. Each is named exactly, alone; all three together
+ * are listed controls first (§27.2 before §27.3). */
+static const struct {
+	const char *cfg, *logged, *id, *line;
+} faults[] = {
+	{ "vmwrite=0x400a:0x5\n", "[hv] test: vmwrite CR3_TARGET_COUNT (0x400a)=0x5", "ctl.cr3-target-count",
+	  "vm-entry-check: FAIL ctl.cr3-target-count SDM 27.2.1.1 \"VM-Execution Control Fields\" CR3_TARGET_COUNT=0x5: "
+	  "at most 0x4 (IA32_VMX_MISC[24:16]) [error 7]" },
+	{ "vmwrite=0x6820:0x0\n", "[hv] test: vmwrite GUEST_RFLAGS (0x6820)=0x0", "guest.rflags.reserved1",
+	  "vm-entry-check: FAIL guest.rflags.reserved1 SDM 27.3.1.4 \"Checks on Guest RIP, RFLAGS, and SSP\" "
+	  "GUEST_RFLAGS=0x0: bit 1 must be 1 [exit 33]" },
+	{ "vmwrite=0x2800:0x123\n", "[hv] test: vmwrite VMCS_LINK_POINTER (0x2800)=0x123", "guest.link.align",
+	  "vm-entry-check: FAIL guest.link.align SDM 27.3.1.5 \"Checks on Guest Non-Register State\" "
+	  "VMCS_LINK_POINTER=0x123: bits 11:0 must be 0 (or the pointer all ones) [exit 33 qual 4]" },
+};
 
 static void base(void)
 {
 	ecm_init(&m, &ec_real_cpus[ec_real_cpu_count - 2].m, 0);   /* Arrow Lake */
-	ecm_minihv_vmcs(&m);
+	ecm_vmcs_setup(&m);
 	assert_int_equal(ecm_run(&m), 0);
+}
+
+/* Arrow Lake with HV.CFG text, its vmwrite= lines applied as vm_run applies them. */
+static void base_with(const char *cfg)
+{
+	ecm_init(&m, &ec_real_cpus[ec_real_cpu_count - 2].m, 0);
+	ecm_config(&m, cfg);
+	ecm_vmcs_setup(&m);
+	entry_gate_vmwrites(&m.vm);
 }
 
 static void assert_only(const char *id, const char *line)
@@ -130,26 +221,26 @@ static void assert_only(const char *id, const char *line)
 		assert_string_equal(got, line);
 }
 
-static void test_test_flags(void **state)
+static void test_deliberate_faults(void **state)
 {
+	char all[200] = "";
+	uint64_t qual;
+
 	(void)state;
-	base();
-	ecm_set(&m, GUEST_RFLAGS, 0);                 /* HV_TEST_BAD_GUEST_RFLAGS */
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		base_with(faults[i].cfg);
+		if (fake_log_find(faults[i].logged, 0) < 0)
+			fail_msg("no line \"%s\" in:\n%s", faults[i].logged, fake_log_text());
+		ecm_run(&m);
+		assert_only(faults[i].id, faults[i].line);
+		strcat(all, faults[i].cfg);
+	}
+	base_with(all);
 	ecm_run(&m);
-	assert_only("guest.rflags.reserved1", "vm-entry-check: FAIL guest.rflags.reserved1 SDM 27.3.1.4 \"Checks on "
-					      "Guest RIP, RFLAGS, and SSP\" GUEST_RFLAGS=0x0: bit 1 must be 1 [exit 33]");
-	base();
-	ecm_set(&m, VMCS_LINK_POINTER, 0x123);        /* HV_TEST_BAD_LINK_POINTER */
-	ecm_run(&m);
-	assert_only("guest.link.align", "vm-entry-check: FAIL guest.link.align SDM 27.3.1.5 \"Checks on Guest "
-					"Non-Register State\" VMCS_LINK_POINTER=0x123: bits 11:0 must be 0 (or the "
-					"pointer all ones) [exit 33 qual 4]");
-	base();
-	ecm_set(&m, CR3_TARGET_COUNT, 5);             /* HV_TEST_BAD_CONTROL */
-	ecm_run(&m);
-	assert_only("ctl.cr3-target-count", "vm-entry-check: FAIL ctl.cr3-target-count SDM 27.2.1.1 \"VM-Execution "
-					    "Control Fields\" CR3_TARGET_COUNT=0x5: at most 0x4 (IA32_VMX_MISC[24:16]) "
-					    "[error 7]");
+	assert_int_equal(m.report.failed, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_string_equal(m.report.fail[i].def->id, faults[i].id);
+	assert_int_equal(entry_check_expected(&m.report, &qual), ENTRY_VERDICT_ERROR_CONTROLS);
 }
 
 /* ------------------------------------------------------------------ legal edge values */
@@ -316,8 +407,8 @@ static void test_edges_nonregister(void **state)
 	must_pass("TPR threshold = VTPR[7:4]");
 	/* a VMCS link pointer to a VMCS of this revision */
 	header = m.caps.vmcs_revision;
-	ecm_poke(&m, ECM_POOL + 0xb000, &header, sizeof(header));
-	ecm_set(&m, VMCS_LINK_POINTER, ECM_POOL + 0xb000);
+	ecm_poke(&m, ECM_SPARE_PAGE + 0x1000, &header, sizeof(header));
+	ecm_set(&m, VMCS_LINK_POINTER, ECM_SPARE_PAGE + 0x1000);
 	must_pass("a valid VMCS link pointer");
 	/* HLT at CPL 0, and MOV-SS blocking with a single-step pending */
 	ecm_set(&m, GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_HLT);
@@ -443,7 +534,8 @@ int main(void)
 		cmocka_unit_test(test_baseline_fake_models),
 		cmocka_unit_test(test_baseline_real_cpus),
 		cmocka_unit_test(test_baseline_without_memory),
-		cmocka_unit_test(test_test_flags),
+		cmocka_unit_test(test_baseline_without_optional_controls),
+		cmocka_unit_test(test_deliberate_faults),
 		cmocka_unit_test(test_edges_controls),
 		cmocka_unit_test(test_edges_canonical),
 		cmocka_unit_test(test_edges_events),

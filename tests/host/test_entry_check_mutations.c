@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * tests/host/test_entry_check_mutations.c - every VM-entry check fails on its own: the VMCS minihv
- * writes on an Arrow Lake CPU (tests/host/entry_check_cpus.c), put first into a legal variant where
- * the check applies (prep: the variant must pass every check), then changed so that exactly that
- * rule fails. The test asserts the set of failed check ids equals the expected set: one id, or, where
+ * writes on an Arrow Lake CPU (tests/host/entry_check_cpus.c; the real vmm/vm/vmcs_setup.c, run by
+ * tests/host/entry_check_machine.c), put first into a legal variant where the check applies (prep:
+ * the variant must pass every check), then changed so that exactly that rule fails. The test asserts the set of failed check ids equals the expected set: one id, or, where
  * the SDM's rules cannot fail alone, the few that must fail together. Every check id of the table
  * (entry_check_defs) is expected by at least one mutation, and every check that can fail alone does
  * so in one.
@@ -25,9 +25,7 @@
 #include "arch/x86_64/idt.h"
 #include "arch/x86_64/pte.h"
 #include "arch/x86_64/cr.h"
-#include "arch/x86_64/idt.h"
 #include "arch/x86_64/msr.h"
-#include "arch/x86_64/pte.h"
 #include "arch/x86_64/segment.h"
 #include "tests/host/entry_check_cpus.h"
 #include "tests/host/entry_check_machine.h"
@@ -45,6 +43,9 @@ static struct ec_machine m;
 #define WIDTH_BIT (1ull << BASE_MAXPHYADDR)
 #define NONCANONICAL 0x0000800000000000ull
 #define CTL1(bit) ((uint64_t)(bit) << 32)   /* an allowed-1 bit of a capability MSR */
+/* A 32-bit host's exit entry point, below 4 GiB (vmcs_setup's HOST_RIP is vmx_exit_entry, in the
+ * test a function of this 64-bit process). */
+#define HOST_RIP_32 (ECM_IMAGE + 0x1234)
 
 /* ------------------------------------------------------------------ legal variants (preps) */
 
@@ -226,6 +227,7 @@ static void legacy32(struct ec_machine *x)
 	x->facts.outside_ia32e = true;
 	ecm_clear(x, VM_EXIT_CONTROLS, EXIT_HOST_ADDRESS_SPACE_SIZE);
 	ecm_set(x, HOST_IA32_EFER, EFER_NXE);
+	ecm_set(x, HOST_RIP, HOST_RIP_32);
 }
 
 static void legacy32_cet(struct ec_machine *x)
@@ -448,6 +450,7 @@ static void e_host32(struct ec_machine *x)
 {
 	ecm_clear(x, VM_EXIT_CONTROLS, EXIT_HOST_ADDRESS_SPACE_SIZE);
 	ecm_set(x, HOST_IA32_EFER, EFER_NXE);
+	ecm_set(x, HOST_RIP, HOST_RIP_32);
 }
 static void e_guest_pat(struct ec_machine *x) { ecm_set(x, GUEST_IA32_PAT, 0x0007040600070408ull); }
 static void e_guest_cet_st(struct ec_machine *x) { ecm_set(x, GUEST_S_CET, CET_SUPPRESS | CET_TRACKER); }
@@ -558,8 +561,8 @@ static void e_link_current(struct ec_machine *x)
 {
 	uint32_t header = x->caps.vmcs_revision;
 
-	ecm_poke(x, ECM_VMCS, &header, sizeof(header));
-	ecm_set(x, VMCS_LINK_POINTER, ECM_VMCS);
+	ecm_poke(x, x->vm.vmcs_pa, &header, sizeof(header));
+	ecm_set(x, VMCS_LINK_POINTER, x->vm.vmcs_pa);
 }
 static void e_pdpte_memory(struct ec_machine *x)
 {
@@ -843,7 +846,7 @@ static void base(void)
 {
 	ecm_init(&m, &ec_real_cpus[ec_real_cpu_count - 2].m, 0);   /* Arrow Lake */
 	assert_int_equal(m.caps.maxphyaddr, BASE_MAXPHYADDR);
-	ecm_minihv_vmcs(&m);
+	ecm_vmcs_setup(&m);
 }
 
 static void apply(const struct mutation *t)
@@ -884,6 +887,9 @@ static void run_one(const struct mutation *t)
 		t->prep(&m);
 	if (ecm_run(&m))
 		fail_msg("%s: the variant before the edit fails:%s", t->what, ecm_describe(&m));
+	if (m.nunwritten)
+		fail_msg("%s: the checker read field 0x%04x, which the variant's VMCS does not have", t->what,
+			 m.unwritten[0]);
 	apply(t);
 	ecm_run(&m);
 	for (unsigned i = 0; i < m.report.failed; i++)

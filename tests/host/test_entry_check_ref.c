@@ -25,65 +25,25 @@
 #include <cmocka.h>
 
 #include "arch/lib/array.h"
-#include "tests/host/ref_tsv.h"
+#include "tests/host/ref_check.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/vmx/entry_check.h"
 #include "vmm/vmx/vmcs_fields.h"
 #include "vmm/vmx/vmx_bits.h"
-
-static struct ref_tsv *table(const char *name)
-{
-	struct ref_tsv *t = ref_tsv_open(name);
-
-	if (!t)
-		fail_msg("cannot open %s/%s (set HV_REFERENCE_DIR)", ref_tsv_dir(), name);
-	return t;
-}
-
-static FILE *source(const char *rel)
-{
-	const char *dir = getenv("HV_SOURCE_DIR");
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : ".", rel);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot read %s (run from the repository root or set HV_SOURCE_DIR)", path);
-	return f;
-}
-
-static uint64_t number(const char *s, const char *what)
-{
-	uint64_t v;
-
-	if (!s || !ref_tsv_parse_u64(s, &v))
-		fail_msg("%s: not a number: \"%s\"", what, s ? s : "(none)");
-	return v;
-}
-
-static uint64_t bits_mask(const char *bits)
-{
-	unsigned hi, lo;
-
-	if (!ref_tsv_parse_bits(bits, &hi, &lo))
-		fail_msg("bad bit range \"%s\"", bits);
-	return (hi - lo == 63 ? ~0ull : ((1ull << (hi - lo + 1)) - 1)) << lo;
-}
 
 /* ------------------------------------------------------------------ VMCS encodings */
 
 /* "#define NAME 0x...." lines of a header: calls fn for each; returns how many. */
 static size_t scan_encodings(const char *rel, void (*fn)(const char *name, uint64_t enc, void *ctx), void *ctx)
 {
-	FILE *f = source(rel);
+	FILE *f = ref_source(rel);
 	char line[512], name[128], value[32];
 	size_t n = 0;
 
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, " #define %127[A-Za-z0-9_] %31[0-9A-Fa-fx]", name, value) != 2 || strncmp(value, "0x", 2))
 			continue;
-		fn(name, number(value, name), ctx);
+		fn(name, ref_number(value, name), ctx);
 		n++;
 	}
 	fclose(f);
@@ -136,8 +96,8 @@ static long row_of(const struct ref_tsv *t, const char *key_col, const char *key
 
 static void test_vmx_bits(void **state)
 {
-	struct ref_tsv *msrs = table("vmx_msrs.tsv"), *ept = table("ept_entry_format.tsv");
-	struct ref_tsv *qual = table("io_and_cr_qualifications.tsv");
+	struct ref_tsv *msrs = ref_table("vmx_msrs.tsv"), *ept = ref_table("ept_entry_format.tsv");
+	struct ref_tsv *qual = ref_table("io_and_cr_qualifications.tsv");
 	long r;
 
 	(void)state;
@@ -147,7 +107,7 @@ static void test_vmx_bits(void **state)
 	assert_int_equal(VMX_MSR_LIST_UNIT, 512);
 	/* EPTP bits 5:3 = 4: a 5-level walk */
 	r = row_of(ept, "level", "EPTP", "PAGE_WALK_LENGTH_MINUS_1");
-	assert_int_equal(bits_mask(ref_tsv_get(ept, (size_t)r, "bit_range")), EPTP_WALK_LENGTH_MASK);
+	assert_int_equal(ref_bits_mask(ref_tsv_get(ept, (size_t)r, "bit_range")), EPTP_WALK_LENGTH_MASK);
 	assert_non_null(strstr(ref_tsv_get(ept, (size_t)r, "meaning"), "4 = 5-level"));
 	assert_int_equal(EPTP_WALK_LENGTH_5 >> EPTP_WALK_LENGTH_SHIFT, 4);
 	/* interruption type 1 is reserved; the valid bit is 31 */
@@ -167,7 +127,7 @@ static void test_vmx_bits(void **state)
 /* Table rows of the doc: "| `id` | section | ... | verdict | ...". */
 static void test_doc_lists_every_check(void **state)
 {
-	FILE *f = source("docs/vm-entry-checks.md");
+	FILE *f = ref_source("docs/vm-entry-checks.md");
 	size_t n, rows = 0;
 	const struct entry_check_def *d = entry_check_defs(&n);
 	static bool in_doc[512];

@@ -14,9 +14,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "arch/lib/array.h"
 #include "arch/x86_64/msr.h"
 #include "tests/host/entry_check_cpus.h"
 #include "tests/host/entry_check_machine.h"
@@ -51,38 +53,21 @@ static bool probe(const struct fake_cpu_model *cpu, struct vmx_caps *caps)
 	return vmx_probe(&ops, caps, why, sizeof(why)) == HV_OK;
 }
 
-/* The Multiboot VMCS on this CPU: the MHVGUEST baseline, then what vmcs_setup.c does differently
- * for a Multiboot guest (controls, shadows, the guest state of entry_state.c), each guest-state
- * field written once and every one the baseline has rewritten. */
+/* The Multiboot VMCS on this CPU as the real vmcs_setup() writes it (tests/host/entry_check_machine.c),
+ * each guest-state field written once. */
 static void multiboot_vmcs(const struct fake_cpu_model *cpu, uint64_t vmfunc)
 {
-	struct vm vm = { .caps = &m.caps, .multiboot = true, .entry_gpa = 0x100010 };
-	uint32_t proc2, entry;
-
 	ecm_init(&m, cpu, vmfunc);
-	ecm_minihv_vmcs(&m);
-	proc2 = (uint32_t)ecm_get(&m, SECONDARY_VM_EXEC_CONTROL);
-	entry = (uint32_t)ecm_get(&m, VM_ENTRY_CONTROLS);
-	entry_state_controls(&vm, &proc2, &entry);
-	ecm_set(&m, SECONDARY_VM_EXEC_CONTROL, proc2);
-	ecm_set(&m, VM_ENTRY_CONTROLS, entry);
-	ecm_set(&m, CR0_READ_SHADOW, entry_state_cr0_shadow(&vm));
-	ecm_set(&m, CR4_READ_SHADOW, entry_state_cr4_shadow(&vm));
-	fake_vmcs_reset();
-	entry_state_write_multiboot(&vm);
+	m.multiboot = true;
+	ecm_vmcs_setup(&m);
 	for (size_t i = 0; i < fake_vmcs_nwrites(); i++) {
 		const struct fake_vmwrite *w = fake_vmcs_write_at(i);
 
-		if (fake_vmcs_writes_to(w->field) != 1)
+		if (vmcs_enc_type(w->field) == VMCS_TYPE_GUEST && fake_vmcs_writes_to(w->field) != 1)
 			fail_msg("%s: field 0x%04x written %zu times", cpu->name, w->field, fake_vmcs_writes_to(w->field));
-		ecm_set(&m, w->field, w->value);
 	}
-	for (size_t i = 0; i < m.nfields; i++) {
-		uint32_t enc = m.field[i].encoding;
-
-		if (vmcs_enc_type(enc) == VMCS_TYPE_GUEST && enc != VMX_PREEMPTION_TIMER_VALUE && !fake_vmcs_writes_to(enc))
-			fail_msg("%s: guest-state field 0x%04x keeps the MHVGUEST value", cpu->name, enc);
-	}
+	assert_int_equal(ecm_get(&m, GUEST_RIP), ECM_MB_ENTRY);
+	assert_int_equal(ecm_get(&m, GUEST_CR0) & (CR0_PE | CR0_PG), CR0_PE);   /* Multiboot 3.2 */
 }
 
 static void assert_clean(const char *what)
@@ -134,25 +119,51 @@ static void test_entry_state_needs_unrestricted_guest(void **state)
 
 /* ------------------------------------------------------------------ after the guest's own mode switches */
 
-/* The fake guest with this CPU's VMX facts (its memory's host addresses need MAXPHYADDR 48). */
+static void *checker_vmcs;   /* the checker's VMCS (the real vmcs_setup's) while the fake guest runs */
+
+/* The fake guest with this CPU's VMX facts (its memory's host addresses need MAXPHYADDR 48). The
+ * fake VMCS is the guest's from here on; the checker's is kept aside. */
 static void guest_on(const struct fake_cpu_model *cpu)
 {
 	multiboot_vmcs(cpu, 0);
+	free(checker_vmcs);
+	checker_vmcs = fake_vmcs_save();
 	fv.caps = m.caps;
 	fv.caps.maxphyaddr = 48;
 	assert_true(fake_vm_reset(&fv));
 	fake_regs_init(&fv, &regs);
 }
 
-/* The fake VMCS the exit path left into the checker's machine, and the checker's verdict. */
-static void check_now(const char *what)
+/* The mode fields the exit path left in the guest's VMCS, copied into the checker's VMCS, and the
+ * checker's verdict; with_event: the event the exit path injected, too. The guest's VMCS is put
+ * back afterwards. */
+static void check_now(const char *what, bool with_event)
 {
-	for (size_t i = 0; i < sizeof(mode_fields) / sizeof(mode_fields[0]); i++)
-		ecm_set(&m, mode_fields[i], fake_vmcs_get(mode_fields[i]));
+	uint64_t v[ARRAY_SIZE(mode_fields)], entry = fake_vmcs_get(VM_ENTRY_CONTROLS);
+	uint64_t intr = fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD), code = fake_vmcs_get(VM_ENTRY_EXCEPTION_ERROR_CODE);
+	void *guest_vmcs = fake_vmcs_save();
+
+	for (size_t i = 0; i < ARRAY_SIZE(mode_fields); i++)
+		v[i] = fake_vmcs_get(mode_fields[i]);
+	fake_vmcs_restore(checker_vmcs);
+	for (size_t i = 0; i < ARRAY_SIZE(mode_fields); i++)
+		ecm_set(&m, mode_fields[i], v[i]);
 	ecm_set(&m, VM_ENTRY_CONTROLS, (ecm_get(&m, VM_ENTRY_CONTROLS) & ~(uint64_t)ENTRY_IA32E_MODE_GUEST) |
-					       (fake_vmcs_get(VM_ENTRY_CONTROLS) & ENTRY_IA32E_MODE_GUEST));
-	assert_int_equal(fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD), 0);   /* no #GP on the way */
+					       (entry & ENTRY_IA32E_MODE_GUEST));
+	if (with_event) {
+		assert_int_not_equal(intr, 0);
+		ecm_set(&m, VM_ENTRY_INTR_INFO_FIELD, intr);
+		ecm_set(&m, VM_ENTRY_EXCEPTION_ERROR_CODE, code);
+		ecm_set(&m, VM_ENTRY_INSTRUCTION_LEN, 3);
+	} else {
+		assert_int_equal(intr, 0);   /* no #GP on the way */
+	}
 	assert_clean(what);
+	ecm_set(&m, VM_ENTRY_INTR_INFO_FIELD, 0);
+	free(checker_vmcs);
+	checker_vmcs = fake_vmcs_save();
+	fake_vmcs_restore(guest_vmcs);
+	free(guest_vmcs);
 }
 
 static void mov_to_cr(unsigned cr, uint64_t value)
@@ -194,17 +205,13 @@ static void test_mode_switches_pass(void **state)
 		segment(GUEST_SS_SELECTOR, 0x20, 0x8000, 0xffff, 0x93);
 		segment(GUEST_DS_SELECTOR, 0x20, 0x8000, 0xffff, 0x93);
 		mov_to_cr(0, guest_cr0() & ~CR0_PE);
-		check_now("real mode");
+		check_now("real mode", false);
 		/* A #GP in real mode (PG without PE): injected without an error code, as VM entry wants. */
 		mov_to_cr(0, guest_cr0() | CR0_PG);
-		ecm_set(&m, VM_ENTRY_INTR_INFO_FIELD, fake_vmcs_get(VM_ENTRY_INTR_INFO_FIELD));
-		ecm_set(&m, VM_ENTRY_EXCEPTION_ERROR_CODE, fake_vmcs_get(VM_ENTRY_EXCEPTION_ERROR_CODE));
-		ecm_set(&m, VM_ENTRY_INSTRUCTION_LEN, 3);
-		assert_clean("#GP in real mode");
-		ecm_set(&m, VM_ENTRY_INTR_INFO_FIELD, 0);
+		check_now("#GP in real mode", true);
 		fake_vmcs_set(VM_ENTRY_INTR_INFO_FIELD, 0);
 		mov_to_cr(0, guest_cr0() | CR0_PE);
-		check_now("back to protected mode");
+		check_now("back to protected mode", false);
 
 		/* PAE paging without long mode: the PDPTEs come from the VMCS. */
 		guest_on(cpu);
@@ -213,7 +220,7 @@ static void test_mode_switches_pass(void **state)
 		fake_vmcs_set(GUEST_CR3, 0x3000);
 		mov_to_cr(0, guest_cr0() | CR0_PG);
 		assert_int_equal(fake_vmcs_get(GUEST_PDPTR0), pdpt[0]);
-		check_now("PAE paging");
+		check_now("PAE paging", false);
 
 		/* crt64.asm: PAE, CR3, EFER.LME, PG: compatibility mode, then 64-bit code. */
 		guest_on(cpu);
@@ -224,13 +231,13 @@ static void test_mode_switches_pass(void **state)
 		regs.gpr[GPR_RDX] = 0;
 		run_resumed(EXIT_REASON_WRMSR, 0, 2);
 		mov_to_cr(0, guest_cr0() | CR0_PG);
-		check_now("compatibility mode");
+		check_now("compatibility mode", false);
 		segment(GUEST_CS_SELECTOR, 0x08, 0, 0xffffffff, SEG_AR_CODE64 | SEG_TYPE_ACCESSED);
-		check_now("64-bit mode");
+		check_now("64-bit mode", false);
 		/* And out again, from compatibility mode. */
 		segment(GUEST_CS_SELECTOR, 0x08, 0, 0xffffffff, MB_AR_CODE32);
 		mov_to_cr(0, guest_cr0() & ~CR0_PG);
-		check_now("out of long mode");
+		check_now("out of long mode", false);
 	}
 }
 

@@ -184,7 +184,7 @@ static void test_hc_protect_resume_policy(void **state)
 		set_violation(page + 8, 0);
 		run_resumed(EXIT_REASON_EPT_VIOLATION, 0x1a, 3);    /* write to a read-only page */
 		assert_int_equal(rip(), resume);
-		assert_int_equal(fv.vm.protected[0].faults, i);
+		assert_int_equal(protect_find(&fv.vm, page)->faults, i);
 		assert_line(2 * i - 1, "[hv] ept-policy: gpa=0x%llx protected by the guest: kept, resumed at 0x%llx",
 			    ULL(page), ULL(resume));
 	}

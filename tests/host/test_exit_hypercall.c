@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "tests/host/exit_harness.h"
+#include "arch/lib/page_pool.h"
+#include "vmm/vm/protect.h"
 
 /* ------------------------------------------------------------------ hypercalls */
 
@@ -184,16 +186,38 @@ static void test_hc_protect_exec_only_needs_the_cap(void **state)
 	assert_int_equal(fake_hw.invept_type, EPT_FLUSH_GLOBAL);
 }
 
-static void test_hc_protect_64_pages(void **state)
+/* Every page of guest memory may be protected: no table fills up (issue 15 item 5). */
+static void test_hc_protect_every_page(void **state)
+{
+	uint64_t pages = fv.vm.mem_size / 4096;
+
+	(void)state;
+	for (uint64_t i = 0; i < pages; i++)
+		assert_int_equal(hypercall(HC_PROTECT, BASE + i * 4096, HC_PERM_R, HC_FAULT_KEEP), 0);
+	assert_int_equal(fv.vm.nprotected, pages);
+	for (uint64_t i = 0; i < pages; i += 97) {
+		assert_int_equal(translate(BASE + i * 4096).perm, EPT_READ);
+		assert_non_null(protect_find(&fv.vm, BASE + i * 4096 + 0x123));
+		assert_int_equal(protect_gpa(&fv.vm, protect_find(&fv.vm, BASE + i * 4096)), BASE + i * 4096);
+	}
+	assert_null(protect_find(&fv.vm, LAST + 1));
+	assert_null(protect_find(&fv.vm, BASE - 1));
+	/* Protecting one again changes it in place, not the count. */
+	assert_int_equal(hypercall(HC_PROTECT, BASE, HC_PERM_R | HC_PERM_W, 0), 0);
+	assert_int_equal(fv.vm.nprotected, pages);
+	assert_int_equal(translate(BASE).perm, EPT_READ | EPT_WRITE);
+}
+
+/* The record's chunk comes from the page pool: with the pool empty HC_PROTECT fails whole. */
+static void test_hc_protect_pool_empty(void **state)
 {
 	(void)state;
-	for (unsigned i = 0; i < VM_MAX_PROTECTED; i++)
-		assert_int_equal(hypercall(HC_PROTECT, BASE + 0x100000 + i * 4096ull, HC_PERM_R, 0), 0);
-	assert_int_equal(hypercall(HC_PROTECT, BASE + 0x300000, HC_PERM_R, 0), HC_E_NOSPACE);
-	assert_int_equal(translate(BASE + 0x300000).perm, EPT_READ | EPT_WRITE | EPT_EXEC);
-	/* One already protected still can be changed. */
-	assert_int_equal(hypercall(HC_PROTECT, BASE + 0x100000, HC_PERM_R | HC_PERM_W, 0), 0);
-	assert_int_equal(fv.vm.nprotected, VM_MAX_PROTECTED);
+	while (pool_alloc_page())
+		;
+	assert_int_equal(hypercall(HC_PROTECT, BASE + 0x200000, HC_PERM_R, 0), HC_E_NOMEM);
+	assert_int_equal(translate(BASE + 0x200000).perm, EPT_READ | EPT_WRITE | EPT_EXEC);
+	assert_int_equal(fv.vm.nprotected, 0);
+	assert_int_equal(fake_hw.invept_calls, 0);
 }
 
 static void test_hc_protect_no_memory(void **state)
@@ -341,7 +365,7 @@ int main(void)
 		T(test_hc_protect_errors),
 		T(test_hc_protect_sets_ept),
 		cmocka_unit_test_setup_teardown(test_hc_protect_exec_only_needs_the_cap, setup_no_exec_only, teardown),
-		T(test_hc_protect_64_pages),
+		T(test_hc_protect_every_page), T(test_hc_protect_pool_empty),
 		T(test_hc_protect_no_memory),
 		T(test_hc_misconfig_demo_errors),
 		T(test_hc_set_resume),

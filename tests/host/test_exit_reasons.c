@@ -25,55 +25,24 @@
 #include <cmocka.h>
 
 #include "arch/lib/array.h"
-#include "tests/host/ref_tsv.h"
+#include "tests/host/ref_check.h"
 #include "vmm/decode/exit_reasons.h"
 #include "vmm/vm/abi.h"
 #include "vmm/vmx/entry.h"
 #include "vmm/vmx/vmcs_fields.h"
 
 
-static struct ref_tsv *table(const char *name)
-{
-	struct ref_tsv *t = ref_tsv_open(name);
-
-	if (!t)
-		fail_msg("cannot open %s/%s (set HV_REFERENCE_DIR)", ref_tsv_dir(), name);
-	return t;
-}
-
-static FILE *source(const char *rel)
-{
-	const char *dir = getenv("HV_SOURCE_DIR");
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : ".", rel);
-	f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot read %s (run from the repository root or set HV_SOURCE_DIR)", path);
-	return f;
-}
-
-static uint64_t number(const char *s, const char *what)
-{
-	uint64_t v;
-
-	if (!s || !ref_tsv_parse_u64(s, &v))
-		fail_msg("%s: not a number: \"%s\"", what, s ? s : "(missing)");
-	return v;
-}
-
 /* ------------------------------------------------------------------ exit reasons */
 
 static void test_exit_reason_names(void **state)
 {
-	struct ref_tsv *t = table("exit_reasons.tsv");
+	struct ref_tsv *t = ref_table("exit_reasons.tsv");
 	size_t rows = ref_tsv_rows(t);
 
 	(void)state;
 	assert_int_equal(rows, EXIT_REASON_COUNT);
 	for (size_t r = 0; r < rows; r++) {
-		uint64_t n = number(ref_tsv_get(t, r, "number"), "exit_reasons.tsv number");
+		uint64_t n = ref_number(ref_tsv_get(t, r, "number"), "exit_reasons.tsv number");
 		const char *name = ref_tsv_get(t, r, "name"), *sdm = ref_tsv_get(t, r, "sdm_name");
 
 		assert_int_equal(n, r);
@@ -106,8 +75,8 @@ static void test_exit_reason_unknown(void **state)
 /* Every "EXIT_REASON_<NAME> = <n>," in the header: the table's number for NAME. */
 static void test_exit_reason_enum(void **state)
 {
-	struct ref_tsv *t = table("exit_reasons.tsv");
-	FILE *f = source("vmm/decode/exit_reasons.h");
+	struct ref_tsv *t = ref_table("exit_reasons.tsv");
+	FILE *f = ref_source("vmm/decode/exit_reasons.h");
 	char line[512], name[128];
 	unsigned long n;
 	size_t checked = 0;
@@ -120,7 +89,7 @@ static void test_exit_reason_enum(void **state)
 
 		if (r < 0)
 			fail_msg("vmm/decode/exit_reasons.h: EXIT_REASON_%s = %lu has no row in exit_reasons.tsv", name, n);
-		if (number(ref_tsv_get(t, (size_t)r, "number"), name) != n)
+		if (ref_number(ref_tsv_get(t, (size_t)r, "number"), name) != n)
 			fail_msg("vmm/decode/exit_reasons.h: EXIT_REASON_%s = %lu, exit_reasons.tsv says %s", name, n,
 				 ref_tsv_get(t, (size_t)r, "number"));
 		assert_string_equal(exit_reason_name((uint32_t)n), name);
@@ -141,8 +110,8 @@ static void test_exit_reason_enum(void **state)
 /* Every "#define NAME 0x...." in vmm/vmx/vmcs_fields.h is a row of vmcs_fields.tsv. */
 static void test_vmcs_fields(void **state)
 {
-	struct ref_tsv *t = table("vmcs_fields.tsv");
-	FILE *f = source("vmm/vmx/vmcs_fields.h");
+	struct ref_tsv *t = ref_table("vmcs_fields.tsv");
+	FILE *f = ref_source("vmm/vmx/vmcs_fields.h");
 	char line[512], name[128], value[32];
 	size_t checked = 0;
 
@@ -151,18 +120,18 @@ static void test_vmcs_fields(void **state)
 		if (sscanf(line, " #define %127[A-Za-z0-9_] %31[0-9A-Fa-fx]", name, value) != 2 ||
 		    strncmp(value, "0x", 2))
 			continue;
-		uint64_t enc = number(value, name);
+		uint64_t enc = ref_number(value, name);
 		long r = ref_tsv_find(t, "name", name, 0);
 
 		if (r < 0)
 			fail_msg("vmm/vmx/vmcs_fields.h: %s = %s has no row in vmcs_fields.tsv", name, value);
-		uint64_t want = number(ref_tsv_get(t, (size_t)r, "encoding"), name);
+		uint64_t want = ref_number(ref_tsv_get(t, (size_t)r, "encoding"), name);
 		if (enc != want)
 			fail_msg("vmm/vmx/vmcs_fields.h: %s = 0x%04llx, vmcs_fields.tsv says 0x%04llx", name,
 				 (unsigned long long)enc, (unsigned long long)want);
 		/* and the encoding names no other field */
 		for (size_t i = 0; i < ref_tsv_rows(t); i++)
-			if (number(ref_tsv_get(t, i, "encoding"), "encoding") == enc &&
+			if (ref_number(ref_tsv_get(t, i, "encoding"), "encoding") == enc &&
 			    strcmp(ref_tsv_get(t, i, "name"), name))
 				fail_msg("vmm/vmx/vmcs_fields.h: %s = 0x%04llx, but the table names it %s", name,
 					 (unsigned long long)enc, ref_tsv_get(t, i, "name"));
@@ -205,7 +174,7 @@ static bool abi_checked(const char *name)
  * HC_* %define there is a C constant. */
 static void test_hypercall_abi(void **state)
 {
-	FILE *f = source("guest/abi.inc");
+	FILE *f = ref_source("guest/abi.inc");
 	char line[512], name[128], value[64], *end;
 	int found[ARRAY_SIZE(c_abi)] = { 0 };
 
@@ -265,7 +234,7 @@ static const struct abi_const asm_consts[] = {
 /* Every %define of vmm/vmx/entry.asm has the value the C side gives it, and each is there once. */
 static void test_entry_stub_constants(void **state)
 {
-	FILE *f = source("vmm/vmx/entry.asm");
+	FILE *f = ref_source("vmm/vmx/entry.asm");
 	char line[512], name[128], value[64], *end;
 	int found[ARRAY_SIZE(asm_consts)] = { 0 };
 

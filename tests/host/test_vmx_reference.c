@@ -25,7 +25,7 @@
 #include "arch/x86_64/cr.h"
 #include "arch/x86_64/msr.h"
 #include "vmm/vmx/insn.h"
-#include "tests/host/ref_tsv.h"
+#include "tests/host/ref_check.h"
 #include "vmm/vmx/controls.h"
 
 
@@ -171,31 +171,9 @@ static const struct control_row our_controls[] = {
 
 /* ------------------------------------------------------------------ helpers */
 
-static struct ref_tsv *open_table(const char *file)
-{
-	struct ref_tsv *t = ref_tsv_open(file);
-
-	if (!t)
-		fail_msg("cannot read %s/%s (set HV_REFERENCE_DIR)", ref_tsv_dir(), file);
-	return t;
-}
-
 static uint64_t cell_u64(const struct ref_tsv *t, size_t row, const char *col)
 {
-	uint64_t v;
-
-	if (!ref_tsv_parse_u64(ref_tsv_get(t, row, col), &v))
-		fail_msg("row %zu: column %s is not a number: \"%s\"", row, col, ref_tsv_get(t, row, col));
-	return v;
-}
-
-static uint64_t bits_mask(const char *bits)
-{
-	unsigned hi, lo;
-
-	if (!ref_tsv_parse_bits(bits, &hi, &lo))
-		fail_msg("bad bit range \"%s\"", bits);
-	return (hi - lo == 63 ? ~0ull : ((1ull << (hi - lo + 1)) - 1)) << lo;
+	return ref_number(ref_tsv_get(t, row, col), col);
 }
 
 /* The row of vmx_msrs.tsv for MSR msr with the given bits ("63:0" = the MSR) or name; -1 if none. */
@@ -226,14 +204,10 @@ static int known_name(const char *name)
  * returns how many it checked. */
 static size_t scan_header(const char *rel, const char *const *prefixes)
 {
-	const char *dir = getenv("HV_SOURCE_DIR");
-	char path[4096], line[512], name[128];
+	char line[512], name[128];
 	size_t n = 0;
+	FILE *f = ref_source(rel);
 
-	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : ".", rel);
-	FILE *f = fopen(path, "r");
-	if (!f)
-		fail_msg("cannot read %s (run from the repository root or set HV_SOURCE_DIR)", path);
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, " #define %127[A-Za-z0-9_]", name) != 1)
 			continue;
@@ -256,7 +230,7 @@ static size_t scan_header(const char *rel, const char *const *prefixes)
 
 static void test_msr_numbers(void **state)
 {
-	struct ref_tsv *t = open_table("vmx_msrs.tsv");
+	struct ref_tsv *t = ref_table("vmx_msrs.tsv");
 	size_t in_scope = 0;
 
 	(void)state;
@@ -281,7 +255,7 @@ static void test_msr_numbers(void **state)
 
 static void test_msr_bit_fields(void **state)
 {
-	struct ref_tsv *t = open_table("vmx_msrs.tsv");
+	struct ref_tsv *t = ref_table("vmx_msrs.tsv");
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(our_fields); i++) {
@@ -290,7 +264,7 @@ static void test_msr_bit_fields(void **state)
 
 		if (r < 0)
 			fail_msg("%s: no field %s of MSR 0x%x in vmx_msrs.tsv", f->ours, f->tsv, f->msr);
-		uint64_t want = bits_mask(ref_tsv_get(t, (size_t)r, "bits"));
+		uint64_t want = ref_bits_mask(ref_tsv_get(t, (size_t)r, "bits"));
 		if (want != f->mask)
 			fail_msg("%s = 0x%llx, but vmx_msrs.tsv has %s at bits %s (0x%llx)", f->ours,
 				 (unsigned long long)f->mask, f->tsv, ref_tsv_get(t, (size_t)r, "bits"),
@@ -316,7 +290,7 @@ static void test_msr_header_covered(void **state)
 
 static void test_control_bits(void **state)
 {
-	struct ref_tsv *t = open_table("vmx_controls.tsv");
+	struct ref_tsv *t = ref_table("vmx_controls.tsv");
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(our_controls); i++) {
@@ -391,7 +365,7 @@ static void test_strip_remark(void **state)
 
 static void test_instruction_errors(void **state)
 {
-	struct ref_tsv *t = open_table("vm_instruction_errors.tsv");
+	struct ref_tsv *t = ref_table("vm_instruction_errors.tsv");
 	size_t reserved = 0;
 
 	(void)state;

@@ -3,6 +3,7 @@
  * faulting or resumed elsewhere, as the guest asked with HC_PROTECT. */
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
+#include "arch/lib/page_pool.h"
 #include "ept/ept_violation.h"
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
@@ -118,6 +119,7 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 {
 	uint64_t gpa = vmread_hot(GUEST_PHYSICAL_ADDRESS);
 	struct protected_page *p;
+	uint64_t page;
 	bool logged = false;
 
 	(void)r;
@@ -132,8 +134,9 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 		}
 		end_outside(vm, gpa);
 	}
-	p = protect_find(vm, gpa);
-	if (!p) {
+	p = protect_record(vm, gpa);   /* inside its memory: checked above */
+	page = gpa & ~(PAGE_SIZE - 1);
+	if (!p || !p->is_protected) {
 		char what[160];
 
 		hv_snprintf(what, sizeof(what), "ended: violation at gpa=0x%llx on a page it never protected",
@@ -143,16 +146,15 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 	p->faults++;
 	if (p->on_fault == HC_FAULT_RESUME) {
 		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
-		log_ept_policy(vm, logged, POLICY_RESUME, p->gpa, vm->resume_rip, p->faults);
+		log_ept_policy(vm, logged, POLICY_RESUME, page, vm->resume_rip, p->faults);
 		return;
 	}
 	if (p->on_fault == HC_FAULT_KEEP) {
 		reinject_event();
-		log_ept_policy(vm, logged, POLICY_KEEP, p->gpa, 0, p->faults);
+		log_ept_policy(vm, logged, POLICY_KEEP, page, 0, p->faults);
 		return;
 	}
-	uint64_t page = p->gpa;
-	if (protect_regrant(vm, p) != EPT_OK)
+	if (protect_regrant(vm, p, page) != EPT_OK)
 		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
 	reinject_event();
 	log_ept_policy(vm, logged, POLICY_REGRANT, page, 0, 0);

@@ -52,11 +52,8 @@ static int64_t hc_set_resume(struct vm *vm, uint64_t gpa)
 {
 	if (gpa && !guest_gpa_in_region(vm, gpa, 1))
 		return HC_E_RANGE;
-	if (!gpa) {
-		for (unsigned i = 0; i < vm->nprotected; i++)
-			if (vm->protected[i].on_fault == HC_FAULT_RESUME)
-				return HC_E_NORESUME;   /* that page would have nowhere to resume */
-	}
+	if (!gpa && vm->nresume)
+		return HC_E_NORESUME;   /* a page with the RESUME policy would have nowhere to resume */
 	vm->resume_rip = gpa;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include "vmm/vm/entry_gate.h"
 #include "vmm/vm/entry_probe.h"
 #include "vmm/vm/loader.h"
+#include "vmm/vm/protect.h"
 #include "vmm/vm/vm.h"
 #include "vmm/vm/vmcs_setup.h"
 #include "vmm/vmx/insn.h"
@@ -41,6 +42,8 @@ void vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 	vm->caps = caps;
 	current_vm = vm;
 	s = guest_load(vm, why, sizeof(why));
+	if (s == HV_OK)
+		s = protect_init(vm, why, sizeof(why));
 	if (s == HV_OK)
 		s = vmcs_setup(vm, why, sizeof(why));
 	if (s != HV_OK)

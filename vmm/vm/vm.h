@@ -14,15 +14,20 @@
 #include "vmm/vmx/caps.h"
 #include "vmm/vmx/entry.h"
 
-#define VM_MAX_PROTECTED 64
-
-/* A page of its own memory the guest protected with HC_PROTECT (vmm/vm/protect.c). */
+/* What the guest asked of one 4 KiB page of its memory with HC_PROTECT (vmm/vm/protect.c). */
 struct protected_page {
-	gpa_t gpa;
-	unsigned perm;            /* EPT_READ|EPT_WRITE|EPT_EXEC, 0 = not present */
-	unsigned on_fault;        /* HC_FAULT_REGRANT, HC_FAULT_KEEP or HC_FAULT_RESUME */
-	uint64_t faults;
+	uint64_t faults;          /* EPT violations on it so far */
+	uint8_t is_protected;
+	uint8_t perm;             /* EPT_READ|EPT_WRITE|EPT_EXEC, 0 = not present */
+	uint8_t on_fault;         /* HC_FAULT_REGRANT, HC_FAULT_KEEP or HC_FAULT_RESUME */
+	uint8_t reserved[5];
 };
+
+/* The guest's pages, 256 to a chunk (one 4 KiB page of struct protected_page: 1 MiB of guest
+ * memory), found through a directory indexed by (gpa - mem_base) / 1 MiB: finding a page costs
+ * two loads however many are protected. A chunk is allocated when its first page is protected. */
+#define PROTECT_CHUNK_SHIFT 20
+#define PROTECT_CHUNK_PAGES 256
 
 #define VMX_PREEMPTION_TIMER_MAX 0xffffffffull   /* the timer field is 32 bits */
 
@@ -50,8 +55,10 @@ struct vm {
 	uint64_t interrupts;                  /* external interrupts that arrived during the guest */
 	uint8_t tpr;                          /* the guest's CR8 (its own, not the APIC's) */
 	/* Hypercall state. */
-	struct protected_page protected[VM_MAX_PROTECTED];
-	unsigned nprotected;
+	struct protected_page **protect_dir;  /* mem_size / 2 MiB chunk pointers (protect_init) */
+	uint64_t protect_chunks;
+	uint64_t nprotected;                  /* pages protected now */
+	uint64_t nresume;                     /* ... of them with the HC_FAULT_RESUME policy */
 	gpa_t misconfig_gpa;                  /* page planted by HC_EPT_MISCONFIG_DEMO, or 0 */
 	gpa_t resume_rip;                     /* HC_SET_RESUME: where a refused access continues, or 0 */
 	bool exit_log;                        /* HV.CFG exit_log: log ept-violation/ept-policy lines */

@@ -24,6 +24,25 @@ global vmx_probe_launch
 %define HOST_RIP                0x6C16
 %define EXIT_REASON_CPUID       10
 
+; The System V callee-saved registers the C caller keeps, around a VMLAUNCH.
+%macro SAVE_CALLEE_SAVED 0
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+%endmacro
+%macro RESTORE_CALLEE_SAVED_AND_RET 0
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	ret
+%endmacro
+
 ; struct guest_regs offsets (vmm/vmx/entry.h): SDM register numbers * 8.
 %define R_RAX 0
 %define R_RCX 8
@@ -42,12 +61,7 @@ global vmx_probe_launch
 %define R_R15 120
 
 vmx_launch:
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	SAVE_CALLEE_SAVED
 	mov rax, [rdi + R_RAX]
 	mov rcx, [rdi + R_RCX]
 	mov rdx, [rdi + R_RDX]
@@ -67,13 +81,7 @@ vmx_launch:
 	; Only reached when VMLAUNCH failed.
 	pushfq
 	pop rax
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	ret
+	RESTORE_CALLEE_SAVED_AND_RET
 
 vmx_exit_entry:
 	; The CPU loaded HOST_RSP: the top of the exit stack, 16-byte aligned.
@@ -162,12 +170,7 @@ vmx_exit_reference:
 ; the VMLAUNCH that fell through (bit 1 is always set, so never 0). The guest's registers are
 ; whatever this leaves in them: the probe guest runs no instruction of its own that matters.
 vmx_probe_launch:
-	push rbx
-	push rbp
-	push r12
-	push r13
-	push r14
-	push r15
+	SAVE_CALLEE_SAVED
 	mov edx, HOST_RSP
 	vmwrite rdx, rsp
 	lea rax, [.exited]
@@ -180,12 +183,6 @@ vmx_probe_launch:
 .exited:
 	xor eax, eax
 .out:
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop rbp
-	pop rbx
-	ret
+	RESTORE_CALLEE_SAVED_AND_RET
 
 section .note.GNU-stack noalloc noexec nowrite progbits
