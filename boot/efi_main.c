@@ -35,19 +35,44 @@ static EFI_STATUS alloc_pages(UINTN pages, UINT64 *pa)
 	return st;
 }
 
-/* Guest memory at its documented GPA when free there (docs/guest-abi.md), else anywhere below 4 GiB. */
-static EFI_STATUS alloc_guest_memory(struct boot_info *bi)
+/* size bytes of identity-mapped guest memory at the documented GPA when free there
+ * (docs/guest-abi.md), else anywhere below 4 GiB. */
+static EFI_STATUS alloc_identity_block(UINT64 size, EFI_PHYSICAL_ADDRESS *pa)
 {
 	EFI_PHYSICAL_ADDRESS a = GUEST_MEM_PREFERRED_BASE;
-	UINTN pages = GUEST_MEM_SIZE / 4096;
+	UINTN pages = size / EFI_PAGE_SIZE;
 	EFI_STATUS st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateAddress, EfiLoaderData, pages, &a);
 
 	if (EFI_ERROR(st)) {
 		a = 0xffffffffull;
 		st = uefi_call_wrapper(BS->AllocatePages, 4, AllocateMaxAddress, EfiLoaderData, pages, &a);
 	}
+	*pa = a;
+	return st;
+}
+
+/* An MHVGUEST guest's memory: 4 MiB, or HV.CFG mem_mib MiB when that is set and larger (and the
+ * guest is not a Multiboot kernel, whose memory mem_mib sizes). A size the firmware cannot give
+ * falls back to 4 MiB with one line. */
+static EFI_STATUS alloc_guest_memory(struct boot_info *bi, bool multiboot)
+{
+	UINT64 size = GUEST_MEM_SIZE, want = (UINT64)bi->cfg.mem_mib << 20;
+	EFI_PHYSICAL_ADDRESS a = 0;
+	EFI_STATUS st;
+
+	if (!multiboot && bi->cfg.mem_mib_set && want > size) {
+		st = alloc_identity_block(want, &a);
+		if (!EFI_ERROR(st)) {
+			bi->guest_mem_base = a;
+			bi->guest_mem_size = want;
+			return st;
+		}
+		hv_log("guest: HV.CFG mem_mib=%u: the firmware has no %u MiB below 4 GiB (EFI status 0x%llx); "
+		       "the guest gets its 4 MiB", bi->cfg.mem_mib, bi->cfg.mem_mib, (unsigned long long)st);
+	}
+	st = alloc_identity_block(size, &a);
 	bi->guest_mem_base = a;
-	bi->guest_mem_size = GUEST_MEM_SIZE;
+	bi->guest_mem_size = size;
 	return st;
 }
 
@@ -86,15 +111,13 @@ static void load_guest_file(EFI_LOADED_IMAGE *li, struct boot_info *bi)
 	bi->guest_file_size = size;
 }
 
-/* A Multiboot kernel's memory (HV.CFG mem_mib) when the chosen guest is one; allocated last, so
- * that it cannot starve the hypervisor's own. */
-static void alloc_multiboot_memory(struct boot_info *bi)
+/* Whether the chosen guest (GUEST.BIN or HV.CFG guest=) is a Multiboot kernel. */
+static bool guest_is_multiboot(struct boot_info *bi)
 {
 	struct guest_choice c;
 
 	guest_choose(bi, &c);
-	if (guest_choice_is_multiboot(&c))
-		efi_alloc_multiboot_memory(bi);
+	return guest_choice_is_multiboot(&c);
 }
 
 static void log_memory(const struct boot_info *bi)
@@ -123,6 +146,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	EFI_LOADED_IMAGE *li = NULL;
 	struct boot_info *bi = &boot_info;
 	EFI_STATUS st;
+	bool multiboot;
 
 	InitializeLib(image, systab);
 	uart_init(HV_SERIAL_PORT);
@@ -148,10 +172,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (EFI_ERROR(st))
 		fatal_before_exit(st, "AllocatePages(page pool)", HV_E_NOMEM);
 	bi->pool_size = (UINT64)HV_POOL_PAGES * EFI_PAGE_SIZE;
-	st = alloc_guest_memory(bi);
+	multiboot = guest_is_multiboot(bi);
+	st = alloc_guest_memory(bi, multiboot);
 	if (EFI_ERROR(st))
 		fatal_before_exit(st, "AllocatePages(guest memory)", HV_E_NOMEM);
-	alloc_multiboot_memory(bi);
+	if (multiboot)   /* allocated last, so that it cannot starve the hypervisor's own memory */
+		efi_alloc_multiboot_memory(bi);
 	log_memory(bi);
 
 	st = efi_exit_boot_services(image, bi);

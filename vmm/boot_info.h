@@ -23,7 +23,8 @@ struct hv_vmwrite {
 #define HV_VMWRITE_MAX 64
 
 /* HV.CFG mem_mib=: a Multiboot guest's memory in MiB (docs/boot-options.md). Over 1 MiB (the upper
- * RAM starts there), at most 4 GiB (a 32-bit kernel's addresses). */
+ * RAM starts there), at most 4 GiB (a 32-bit kernel's addresses). An MHVGUEST guest gets it too
+ * when HV.CFG sets more than its 4 MiB (boot/efi_main.c). */
 #define HV_MEM_MIB_DEFAULT 64
 #define HV_MEM_MIB_MIN 2
 #define HV_MEM_MIB_MAX 4096
@@ -44,6 +45,7 @@ struct hv_config {
 	unsigned vmwrite_count;
 	struct hv_vmwrite vmwrite[HV_VMWRITE_MAX];
 	uint32_t mem_mib;              /* a Multiboot guest's memory, MiB */
+	bool mem_mib_set;              /* HV.CFG gave mem_mib (an MHVGUEST guest then gets it, if over 4) */
 	char cmdline[HV_CMDLINE_MAX];  /* a Multiboot guest's command line ("" without cmdline=) */
 };
 

@@ -170,6 +170,7 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 			return -1;
 		}
 		cfg->mem_mib = (uint32_t)num;
+		cfg->mem_mib_set = true;
 	} else if (span_eq(k, kn, "cmdline")) {
 		if (vn >= sizeof(cfg->cmdline)) {
 			hv_snprintf(detail, detail_len, "cmdline: %zu bytes, at most %zu", vn, sizeof(cfg->cmdline) - 1);

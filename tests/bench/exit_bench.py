@@ -23,6 +23,11 @@ EFI = os.path.join(ROOT, "build", "BOOTX64.EFI")
 OUT = os.path.join(ROOT, "build", "bench-exit")
 MKIMAGE = os.path.join(ROOT, "tools", "mkimage.sh")
 RUN_BOCHS = os.path.join(ROOT, "tests", "boot", "run-bochs.sh")
+# The bench guest protects up to 100,000 pages (ept_prot_many): 391 MiB of guest memory and more,
+# from HV.CFG mem_mib (docs/guest-abi.md, "Memory"), in a Bochs machine with room for it.
+BENCH_MEM_MIB = 448
+BENCH_BOCHS_MEGS = 1024
+BENCH_MANY_PAGES = 100000
 
 DEFAULT_MODELS = ["corei7_skylake_x", "corei5_lynnfield_750"]
 LOG_SETTINGS = ["on", "off"]
@@ -124,7 +129,7 @@ def run_boot(boot, guest_bin, timeout):
     try:
         cfg = os.path.join(boot.workdir, "hv.cfg")
         with open(cfg, "w") as f:
-            f.write("guest=bench\nexit_log=%s\n" % boot.exit_log)
+            f.write("guest=bench\nexit_log=%s\nmem_mib=%d\n" % (boot.exit_log, BENCH_MEM_MIB))
         disk = os.path.join(boot.workdir, "disk.img")
         files = ["HV.CFG=" + cfg] + (["GUEST.BIN=" + guest_bin] if guest_bin else [])
         subprocess.run([MKIMAGE, disk, EFI] + files, check=True)
@@ -132,8 +137,9 @@ def run_boot(boot, guest_bin, timeout):
         # serial.bochs.out when it starts, which separates the wait from the boot.
         started = time.time()
         bochs_out = os.path.join(boot.workdir, "serial.bochs.out")
+        env = dict(os.environ, BOCHS_MEGS=str(BENCH_BOCHS_MEGS))
         proc = subprocess.Popen([RUN_BOCHS, boot.model, disk, boot.serial, str(timeout)],
-                                stdout=subprocess.DEVNULL)
+                                stdout=subprocess.DEVNULL, env=env)
         boot_start = None
         while proc.poll() is None:
             if boot_start is None and os.path.exists(bochs_out):
@@ -216,8 +222,10 @@ def print_targets(models, boots):
             spread = (max(vals) - min(vals)) / min(vals) if all(v for v in vals) else None
             rows.append(("EPT violation flat: 1/64/%s pages within 2%% (exit_log=%s)" % (many, log), m,
                          "/".join(fmt(v) for v in vals), verdict(spread, 0.02)))
+            rows.append(("EPT violation measured with %d pages protected (exit_log=%s)" % (BENCH_MANY_PAGES, log), m,
+                         str(many), "met" if many == BENCH_MANY_PAGES else "NOT MET"))
     for what, m, value, v in sorted(rows, key=lambda r: r[0]):
-        print("  %-50s %-22s %-26s %s" % (what, m, value, v))
+        print("  %-66s %-22s %-26s %s" % (what, m, value, v))
 
 
 def main():

@@ -40,4 +40,18 @@ CASES = [
         r"^\[hv\] guest: \\EFI\\BOOT\\GUEST.BIN rejected \(BAD_MAGIC\): neither a minihv guest \(\"MHVGUEST\" at "
         r"offset 0\) nor a Multiboot kernel \(magic 0x1badb002 at a 4-byte aligned offset in the first 8192 bytes\)"
         + FALLBACK] + DEFAULT_RUNS),
+    # HV.CFG mem_mib above 4 gives an MHVGUEST guest that much identity-mapped memory (docs/guest-abi.md
+    # "Memory"); more than the firmware has: one line, and the guest gets its 4 MiB.
+    Case(name="guest-mem-mib-16", files={"HV.CFG": "mem_mib=16\n"}, forbid=[r"FATAL", r"mem_mib=16: the firmware"],
+         expect=[r"^\[hv\] memory: .* guest=0x8000000\+0x1000000$",
+                 r"^\[hv\] guest: default loaded: \d+ bytes at gpa=0x8010000 entry=0x8010020 memory=0x8000000\+0x1000000$",
+                 r"^\[guest\] all cases done$",
+                 r"^\[hv\] ept-audit: leaves=\d+ mapped=0x1000000 outside=0 region=0x8000000-0x8ffffff$",
+                 r"^\[hv\] end: status=OK code=0$"]),
+    Case(name="guest-mem-mib-too-large", files={"HV.CFG": "mem_mib=4000\n"}, forbid=[r"FATAL"],
+         expect=[r"^\[hv\] guest: HV.CFG mem_mib=4000: the firmware has no 4000 MiB below 4 GiB \(EFI status "
+                 r"0x[0-9a-f]+\); the guest gets its 4 MiB$",
+                 r"^\[hv\] memory: .* guest=0x[0-9a-f]+\+0x400000$",
+                 r"^\[hv\] guest: default loaded: .* memory=0x[0-9a-f]+\+0x400000$",
+                 r"^\[hv\] end: status=OK code=0$"]),
 ]

@@ -4,13 +4,14 @@
 # Bochs with OVMF on CPU model MODEL, COM1 into SERIAL_LOG, headless (rfb display, no client).
 # The run ends when OVMF powers off (Bochs then exits with a PANIC about ACPI soft power off and
 # status 1) or at the timeout (exit 124). Judge a run by its serial log, not by this exit status.
+# BOCHS_MEGS: the machine's RAM in MiB (default 512; make bench's guest needs more).
 set -u
 model=$1; disk=$2; serial=$3; timeout_s=${4:-120}; shift $(( $# >= 4 ? 4 : $# ))
 dir=$(dirname "$serial"); base=${serial%.*}
 rc=$base.bochsrc; cmds=$base.bochscmd
 OVMF=${OVMF_BOCHS:-/usr/share/ovmf/OVMF.fd}
 {
-  echo "megs: 512"
+  echo "megs: ${BOCHS_MEGS:-512}"
   echo "cpu: model=$model, count=1, ips=200000000, reset_on_triple_fault=0"
   echo "romimage: file=$OVMF, address=0xffe00000"
   echo "vgaromimage: file=/usr/share/vgabios/vgabios.bin"

@@ -278,23 +278,27 @@ static void test_entry_check_modes(void **state)
 	}
 }
 
-/* mem_mib: 2 to 4096 MiB (more than the 1 MiB below the upper RAM, at most 4 GiB), default 64. */
+/* mem_mib: 2 to 4096 MiB (more than the 1 MiB below the upper RAM, at most 4 GiB), default 64;
+ * mem_mib_set says HV.CFG gave it (boot/efi_main.c then sizes an MHVGUEST guest's memory by it),
+ * also when it equals the default. */
 static void test_mem_mib(void **state)
 {
 	static const struct {
 		const char *text;
 		int rc;
 		uint32_t mib;
+		bool set;
 	} c[] = {
-		{ "", 0, 64 },
-		{ "mem_mib=2", 0, 2 },
-		{ "mem_mib=4096", 0, 4096 },
-		{ "mem_mib = 128", 0, 128 },
-		{ "mem_mib=1", -1, 64 },
-		{ "mem_mib=0", -1, 64 },
-		{ "mem_mib=4097", -1, 64 },
-		{ "mem_mib=64M", -1, 64 },
-		{ "mem_mib=", -1, 64 },
+		{ "", 0, 64, false },
+		{ "mem_mib=2", 0, 2, true },
+		{ "mem_mib=4096", 0, 4096, true },
+		{ "mem_mib = 128", 0, 128, true },
+		{ "mem_mib=64", 0, 64, true },
+		{ "mem_mib=1", -1, 64, false },
+		{ "mem_mib=0", -1, 64, false },
+		{ "mem_mib=4097", -1, 64, false },
+		{ "mem_mib=64M", -1, 64, false },
+		{ "mem_mib=", -1, 64, false },
 	};
 
 	(void)state;
@@ -306,6 +310,7 @@ static void test_mem_mib(void **state)
 		assert_int_equal(config_parse(c[i].text, strlen(c[i].text), &cfg, err, sizeof(err)), c[i].rc);
 		assert_string_equal(err, c[i].rc ? "line 1: mem_mib: expected 2 to 4096 (MiB)" : "");
 		assert_int_equal(cfg.mem_mib, c[i].mib);
+		assert_int_equal(cfg.mem_mib_set, c[i].set);
 	}
 }
 
