@@ -8,9 +8,10 @@
   EPT audit proves nothing else is mapped.
 - A hand-made a.out-kludge kernel that writes the VGA text buffer and ends with cli; hlt.
 - The refusals only a boot shows: no "unrestricted guest" (lynnfield), no memory for mem_mib (the
-  line says what the firmware could give), and one malformed kernel (a bad checksum). The other
-  malformed kernels are refused by the same code path, host-tested in tests/host/test_loader.c and
-  tests/host/test_multiboot.c. Each refusal is one line, and the default guest runs instead.
+  line says what the firmware could give), and malformed kernels: a bad checksum, a kernel larger
+  than its memory, one loaded over the information area. The other malformed kernels are refused
+  by the same code path, host-tested in tests/host/test_loader.c and tests/host/test_multiboot.c.
+  Each refusal is one line, and the default guest runs instead.
 """
 import os
 import re
@@ -142,13 +143,14 @@ AOUT_LOAD = 0x100000
 AOUT_ENTRY = AOUT_LOAD + 0x20
 
 
-def aout_kernel():
+def aout_kernel(load=AOUT_LOAD, bss_end=0):
     """Multiboot header with the address fields (flags bit 16), loaded whole at 1 MiB, entered at
     +0x20: prints 'M' if EAX holds the Multiboot magic, writes 'V' to the VGA text buffer (plain
-    guest RAM) and prints what it reads back, then cli; hlt."""
+    guest RAM) and prints what it reads back, then cli; hlt. load and bss_end (0: none) make the
+    malformed variants: the header's address fields are what the loader checks."""
     flags = 0x00010003
     header = struct.pack("<8I", 0x1BADB002, flags, (-(0x1BADB002 + flags)) & 0xffffffff,
-                         AOUT_LOAD, AOUT_LOAD, 0, 0, AOUT_ENTRY)
+                         load, load, 0, bss_end, load + 0x20)
     code = bytes.fromhex(
         "66baf803"          # mov dx, 0x3f8
         "3d02b0ad2b"        # cmp eax, 0x2badb002
@@ -206,6 +208,22 @@ REFUSALS = [
                  r"checksum: magic 0x1badb002 \+ flags 0x00000003 \+ checksum 0x[0-9a-f]{8} = 0x00000001, not 0"
                  % GUEST_BIN + FALLBACK] + DEFAULT_RUNS,
          forbid=[r"FATAL", r"^\[guest\] mbinfo"]),
+]
+
+def aout_refusal(name, data, error, why):
+    return Case(name="multiboot-refused-%s-corei7_skylake_x" % name, files={"GUEST.BIN": data},
+                expect=[r"^\[hv\] guest: %s rejected \(%s\): %s" % (GUEST_BIN, error, why) + FALLBACK] + DEFAULT_RUNS,
+                forbid=[r"FATAL", r"^\[guest\] MV"])
+
+
+# A kernel larger than its memory (mem_mib=64: its bss runs to 80 MiB), and one loaded over the
+# information area minihv keeps at 0x8000 (docs/guest-abi.md, "Its memory").
+REFUSALS += [
+    aout_refusal("larger-than-memory", aout_kernel(bss_end=0x5000000)[0], "OUTSIDE_MEMORY",
+                 r"the a\.out kludge segment: \[0x100000, 0x5000000\) crosses the end of guest memory at 0x4000000"),
+    aout_refusal("over-info-area", aout_kernel(load=0x9000)[0], "OVER_INFO_AREA",
+                 r"the a\.out kludge segment: \[0x9000, 0x9042\) overlaps the Multiboot information area "
+                 r"\[0x8000, 0x10000\)"),
 ]
 
 CASES = []
