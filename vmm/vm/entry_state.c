@@ -50,13 +50,26 @@ uint64_t entry_state_cr4_shadow(const struct vm *vm)
 	return vm->multiboot ? MB_CR4_AT_ENTRY : GUEST_CR4_AT_ENTRY;
 }
 
-static void write_segment(uint32_t sel_f, uint32_t base_f, uint32_t limit_f, uint32_t ar_f, uint16_t sel,
-			  uint32_t limit, uint32_t ar)
+void entry_state_segment(uint32_t sel_f, uint32_t base_f, uint32_t limit_f, uint32_t ar_f, uint16_t sel, uint64_t base,
+                         uint32_t limit, uint32_t ar)
 {
 	vmwrite(sel_f, sel);
-	vmwrite(base_f, 0);
+	vmwrite(base_f, base);
 	vmwrite(limit_f, limit);
 	vmwrite(ar_f, ar);
+}
+
+void entry_state_write_quiet(void)
+{
+	vmwrite(GUEST_IDTR_BASE, 0);             /* no IDT: an exception ends in a triple fault */
+	vmwrite(GUEST_IDTR_LIMIT, 0);
+	vmwrite(GUEST_SYSENTER_CS, 0);
+	vmwrite(GUEST_SYSENTER_ESP, 0);
+	vmwrite(GUEST_SYSENTER_EIP, 0);
+	vmwrite(GUEST_ACTIVITY_STATE, 0);        /* active */
+	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmwrite(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
 }
 
 /* CS, the data segments, TR and LDTR. With "unrestricted guest" the segments are checked as for
@@ -64,21 +77,22 @@ static void write_segment(uint32_t sel_f, uint32_t base_f, uint32_t limit_f, uin
  * Segment Registers"). */
 static void write_segments(void)
 {
-	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, MB_SEL_CODE32,
-		      SEG_LIMIT_4G_BYTES, MB_AR_CODE32);
-	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, MB_SEL_DATA32,
-		      SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
-	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, MB_SEL_DATA32,
-		      SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
-	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, MB_SEL_DATA32,
-		      SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
-	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, MB_SEL_DATA32,
-		      SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
-	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, MB_SEL_DATA32,
-		      SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
-	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, 0, MB_TR_LIMIT, MB_AR_TR);
-	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, 0, 0,
-		      SEG_AR_UNUSABLE);
+	entry_state_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, MB_SEL_CODE32, 0,
+	                    SEG_LIMIT_4G_BYTES, MB_AR_CODE32);
+	entry_state_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, MB_SEL_DATA32, 0,
+	                    SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
+	entry_state_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, MB_SEL_DATA32, 0,
+	                    SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
+	entry_state_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, MB_SEL_DATA32, 0,
+	                    SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
+	entry_state_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, MB_SEL_DATA32, 0,
+	                    SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
+	entry_state_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, MB_SEL_DATA32, 0,
+	                    SEG_LIMIT_4G_BYTES, MB_AR_DATA32);
+	entry_state_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, 0, 0, MB_TR_LIMIT,
+	                    MB_AR_TR);
+	entry_state_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, 0, 0, 0,
+	                    SEG_AR_UNUSABLE);
 }
 
 void entry_state_write_multiboot(const struct vm *vm)
@@ -101,15 +115,7 @@ void entry_state_write_multiboot(const struct vm *vm)
 	write_segments();
 	vmwrite(GUEST_GDTR_BASE, MB_GDT_GPA);
 	vmwrite(GUEST_GDTR_LIMIT, MB_GDT_LIMIT);
-	vmwrite(GUEST_IDTR_BASE, 0);             /* no IDT: an exception ends in a triple fault */
-	vmwrite(GUEST_IDTR_LIMIT, 0);
-	vmwrite(GUEST_SYSENTER_CS, 0);
-	vmwrite(GUEST_SYSENTER_ESP, 0);
-	vmwrite(GUEST_SYSENTER_EIP, 0);
-	vmwrite(GUEST_ACTIVITY_STATE, 0);        /* active */
-	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmwrite(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
+	entry_state_write_quiet();
 	/* Used by VM entry only with EPT in PAE paging (SDM Vol. 3C §27.3.2.4 "Loading Page-Directory-
 	 * Pointer-Table Entries"); the guest starts without paging, and cr_mode.c loads them. */
 	vmwrite(GUEST_PDPTR0, 0);

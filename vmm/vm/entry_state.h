@@ -27,7 +27,7 @@
  * type 11 is a busy 32-bit TSS outside IA-32e mode and a busy 64-bit one inside it, so it stays
  * valid when the guest enters long mode. Selector 0, base 0: not for use (a kernel does its own LTR). */
 #define MB_AR_TR       (SEG_TYPE_TSS_BUSY | SEG_AR_P)
-#define MB_TR_LIMIT    0x67u      /* the smallest 32-bit TSS */
+#define MB_TR_LIMIT    0x67u /* the smallest 32-bit TSS */
 
 /* What the kernel reads in CR0 and CR4 at entry: PE (and ET, hardwired to 1); CR4 all 0. The VMX
  * fixed bits (CR0.NE, CR4.VMXE) are set in the real registers and hidden by the read shadows. */
@@ -44,6 +44,12 @@ void entry_state_controls(const struct vm *vm, uint32_t *proc2, uint32_t *entry)
 /* The CR0 and CR4 read shadows at entry: MB_CR*_AT_ENTRY, or the MHVGUEST ABI's values. */
 uint64_t entry_state_cr0_shadow(const struct vm *vm);
 uint64_t entry_state_cr4_shadow(const struct vm *vm);
+/* One segment register's four fields. */
+void entry_state_segment(uint32_t sel_f, uint32_t base_f, uint32_t limit_f, uint32_t ar_f, uint16_t sel, uint64_t base,
+                         uint32_t limit, uint32_t ar);
+/* The guest-state fields both kinds of guest start with alike: no IDT (an exception ends in a triple
+ * fault), SYSENTER MSRs 0, active, nothing blocked or pending, no shadow VMCS. */
+void entry_state_write_quiet(void);
 /* Every guest-state field of a Multiboot guest, each written once. */
 void entry_state_write_multiboot(const struct vm *vm);
 

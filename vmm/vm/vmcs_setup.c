@@ -154,15 +154,6 @@ static void write_host_state(struct vm *vm)
 	vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
 }
 
-static void write_segment(uint64_t sel_f, uint64_t base_f, uint64_t limit_f, uint64_t ar_f, uint16_t sel,
-			  uint64_t base, uint32_t limit, uint32_t ar)
-{
-	vmwrite(sel_f, sel);
-	vmwrite(base_f, base);
-	vmwrite(limit_f, limit);
-	vmwrite(ar_f, ar);
-}
-
 static void write_guest_state(struct vm *vm)
 {
 	const struct vmx_caps *c = vm->caps;
@@ -180,33 +171,25 @@ static void write_guest_state(struct vm *vm)
 	vmwrite(GUEST_RSP, b + vm->mem_size);
 	vmwrite(GUEST_RIP, vm->entry_gpa);
 	vmwrite(GUEST_RFLAGS, RFLAGS_RESERVED1);   /* IF = 0 */
-	write_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, GUEST_SEL_CODE64, 0,
+	entry_state_segment(GUEST_CS_SELECTOR, GUEST_CS_BASE, GUEST_CS_LIMIT, GUEST_CS_AR_BYTES, GUEST_SEL_CODE64, 0,
 		      SEG_LIMIT_4G_BYTES, GUEST_AR_CODE64);
-	write_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, GUEST_SEL_DATA, 0,
+	entry_state_segment(GUEST_SS_SELECTOR, GUEST_SS_BASE, GUEST_SS_LIMIT, GUEST_SS_AR_BYTES, GUEST_SEL_DATA, 0,
 		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, GUEST_SEL_DATA, 0,
+	entry_state_segment(GUEST_DS_SELECTOR, GUEST_DS_BASE, GUEST_DS_LIMIT, GUEST_DS_AR_BYTES, GUEST_SEL_DATA, 0,
 		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, GUEST_SEL_DATA, 0,
+	entry_state_segment(GUEST_ES_SELECTOR, GUEST_ES_BASE, GUEST_ES_LIMIT, GUEST_ES_AR_BYTES, GUEST_SEL_DATA, 0,
 		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, GUEST_SEL_DATA, 0,
+	entry_state_segment(GUEST_FS_SELECTOR, GUEST_FS_BASE, GUEST_FS_LIMIT, GUEST_FS_AR_BYTES, GUEST_SEL_DATA, 0,
 		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, GUEST_SEL_DATA, 0,
+	entry_state_segment(GUEST_GS_SELECTOR, GUEST_GS_BASE, GUEST_GS_LIMIT, GUEST_GS_AR_BYTES, GUEST_SEL_DATA, 0,
 		      SEG_LIMIT_4G_BYTES, GUEST_AR_DATA);
-	write_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, GUEST_SEL_TSS,
+	entry_state_segment(GUEST_TR_SELECTOR, GUEST_TR_BASE, GUEST_TR_LIMIT, GUEST_TR_AR_BYTES, GUEST_SEL_TSS,
 		      b + GUEST_TSS_OFFSET, GUEST_TSS_LIMIT, GUEST_AR_TSS);
-	write_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, 0, 0, 0,
+	entry_state_segment(GUEST_LDTR_SELECTOR, GUEST_LDTR_BASE, GUEST_LDTR_LIMIT, GUEST_LDTR_AR_BYTES, 0, 0, 0,
 		      SEG_AR_UNUSABLE);
 	vmwrite(GUEST_GDTR_BASE, b + GUEST_GDT_OFFSET);
 	vmwrite(GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
-	vmwrite(GUEST_IDTR_BASE, 0);             /* no IDT: a guest exception ends in a triple fault */
-	vmwrite(GUEST_IDTR_LIMIT, 0);
-	vmwrite(GUEST_SYSENTER_CS, 0);
-	vmwrite(GUEST_SYSENTER_ESP, 0);
-	vmwrite(GUEST_SYSENTER_EIP, 0);
-	vmwrite(GUEST_ACTIVITY_STATE, 0);        /* active */
-	vmwrite(GUEST_INTERRUPTIBILITY_INFO, 0);
-	vmwrite(GUEST_PENDING_DBG_EXCEPTIONS, 0);
-	vmwrite(VMCS_LINK_POINTER, VMCS_LINK_POINTER_NONE);
+	entry_state_write_quiet();
 }
 
 enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
