@@ -31,6 +31,12 @@ struct hv_vmwrite {
 /* HV.CFG cmdline=: room for any line HV.CFG (at most 4096 bytes) can hold. */
 #define HV_CMDLINE_MAX 4096
 
+/* HV.CFG cpus=: how many processors minihv takes (the boot processor counts), or all of them
+ * (HV_CPUS_ALL). The default is 1 until vCPUs run guests (issue 16). */
+#define HV_CPUS_ALL 0
+#define HV_CPUS_MAX 64
+#define HV_CPUS_DEFAULT 1
+
 /* Options from \EFI\BOOT\HV.CFG (docs/boot-options.md). */
 struct hv_config {
 	enum hv_poweroff poweroff;     /* at the end: shutdown (default), reboot, halt */
@@ -47,6 +53,8 @@ struct hv_config {
 	uint32_t mem_mib;              /* a Multiboot guest's memory, MiB */
 	bool mem_mib_set;              /* HV.CFG gave mem_mib (an MHVGUEST guest then gets it, if over 4) */
 	char cmdline[HV_CMDLINE_MAX];  /* a Multiboot guest's command line ("" without cmdline=) */
+	uint32_t cpus;                 /* 1..HV_CPUS_MAX, or HV_CPUS_ALL */
+	bool cpus_set;                 /* HV.CFG gave cpus= */
 };
 
 struct boot_info {

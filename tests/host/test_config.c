@@ -314,6 +314,40 @@ static void test_mem_mib(void **state)
 	}
 }
 
+/* cpus: 1 to 64 or all (HV_CPUS_ALL), default 1; cpus_set says HV.CFG gave it. */
+static void test_cpus(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint32_t cpus;
+		bool set;
+	} c[] = {
+		{ "", 0, 1, false },
+		{ "cpus=1", 0, 1, true },
+		{ "cpus=64", 0, 64, true },
+		{ "cpus = 8", 0, 8, true },
+		{ "cpus=all", 0, HV_CPUS_ALL, true },
+		{ "cpus=0", -1, 1, false },
+		{ "cpus=65", -1, 1, false },
+		{ "cpus=ALL", -1, 1, false },
+		{ "cpus=2x", -1, 1, false },
+		{ "cpus=", -1, 1, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct hv_config cfg;
+		char err[160];
+
+		config_defaults(&cfg);
+		assert_int_equal(config_parse(c[i].text, strlen(c[i].text), &cfg, err, sizeof(err)), c[i].rc);
+		assert_string_equal(err, c[i].rc ? "line 1: cpus: expected 1 to 64 or all" : "");
+		assert_int_equal(cfg.cpus, c[i].cpus);
+		assert_int_equal(cfg.cpus_set, c[i].set);
+	}
+}
+
 /* cmdline: the value as written (spaces inside kept, around trimmed); none is "". */
 static void test_cmdline(void **state)
 {
@@ -345,6 +379,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem_mib),
+		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_parse_cases),
 		cmocka_unit_test(test_defaults),
