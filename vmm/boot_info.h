@@ -57,6 +57,21 @@ struct hv_config {
 	bool cpus_set;                 /* HV.CFG gave cpus= */
 };
 
+/* Where the loader found the processors (boot/efi_mp.c). */
+enum hv_cpus_source { HV_CPUS_SOURCE_NONE = 0, HV_CPUS_SOURCE_MP = 1, HV_CPUS_SOURCE_MADT = 2 };
+
+/* The processors, found before ExitBootServices, and the start-up pages for the APs. */
+struct hv_cpus {
+	enum hv_cpus_source source;
+	unsigned count;                /* APIC IDs recorded, the BSP's included (at most HV_CPUS_MAX) */
+	unsigned total;                /* processors the firmware reported (can be over HV_CPUS_MAX) */
+	unsigned bsp;                  /* the BSP's index in apic_id[] */
+	uint32_t apic_id[HV_CPUS_MAX];
+	unsigned use;                  /* how many minihv takes, the BSP included (1: the BSP alone) */
+	uint64_t startup_page;         /* AP start-up code, a page below 1 MiB (0 when use is 1) */
+	uint64_t startup_table;        /* a page below 1 MiB for the APs' first page table */
+};
+
 struct boot_info {
 	uint64_t image_base;           /* where UEFI loaded BOOTX64.EFI (for gdb) */
 	uint64_t image_size;
@@ -77,6 +92,7 @@ struct boot_info {
 	char guest_file_error[96];     /* why GUEST.BIN was not usable, or "" */
 	struct fb_info fb;
 	struct hv_config cfg;
+	struct hv_cpus cpus;
 };
 
 #endif

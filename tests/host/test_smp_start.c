@@ -17,6 +17,8 @@
 
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/msr.h"
+#include "vmm/config.h"
+#include "vmm/smp/plan.h"
 #include "vmm/smp/start.h"
 
 #define TICKS_PER_MS 1000     /* one tick a microsecond */
@@ -243,6 +245,64 @@ static void test_icr_xapic(void **state)
 	assert_false(lapic_send_ipi(&l, 3, LAPIC_ICR_INIT));
 }
 
+static void test_cpus_to_use(void **state)
+{
+	(void)state;
+	assert_int_equal(smp_cpus_to_use(4, 1), 1);
+	assert_int_equal(smp_cpus_to_use(4, 3), 3);
+	assert_int_equal(smp_cpus_to_use(4, HV_CPUS_ALL), 4);
+	assert_int_equal(smp_cpus_to_use(2, 8), 2);
+	assert_int_equal(smp_cpus_to_use(1, HV_CPUS_ALL), 1);
+}
+
+static void test_cpus_lines(void **state)
+{
+	struct hv_cpus c = { .source = HV_CPUS_SOURCE_MP, .count = 2, .total = 2, .bsp = 0, .apic_id = { 0, 1 } };
+	struct hv_config cfg;
+	char line[256];
+
+	(void)state;
+	config_defaults(&cfg);
+	c.use = smp_cpus_to_use(c.count, cfg.cpus);
+	smp_cpus_line(&c, &cfg, line, sizeof(line));
+	assert_string_equal(line, "cpus: count=2 source=mp-services apic_ids=0-1 bsp=0 use=1 (HV.CFG cpus=1, the default)");
+	smp_cpus_ask_line(&c, &cfg, line, sizeof(line));
+	assert_string_equal(line, "");
+	smp_cpus_cap_line(&c, line, sizeof(line));
+	assert_string_equal(line, "");
+	assert_int_equal(config_parse("cpus=8", 6, &cfg, line, sizeof(line)), 0);
+	c.use = smp_cpus_to_use(c.count, cfg.cpus);
+	smp_cpus_line(&c, &cfg, line, sizeof(line));
+	assert_string_equal(line, "cpus: count=2 source=mp-services apic_ids=0-1 bsp=0 use=2 (HV.CFG cpus=8)");
+	smp_cpus_ask_line(&c, &cfg, line, sizeof(line));
+	assert_string_equal(line, "cpus: HV.CFG cpus=8 but the machine has 2: minihv takes the 2 there are");
+
+	/* runs of IDs, the BSP not first, the MADT */
+	c = (struct hv_cpus){ .source = HV_CPUS_SOURCE_MADT, .count = 6, .total = 6, .bsp = 2,
+			      .apic_id = { 0, 2, 4, 5, 6, 9 }, .use = 6 };
+	assert_int_equal(config_parse("cpus=all", 8, &cfg, line, sizeof(line)), 0);
+	smp_cpus_line(&c, &cfg, line, sizeof(line));
+	assert_string_equal(line, "cpus: count=6 source=madt apic_ids=0,2,4-6,9 bsp=4 use=6 (HV.CFG cpus=all)");
+	smp_cpus_ask_line(&c, &cfg, line, sizeof(line));
+	assert_string_equal(line, "");
+
+	/* more than minihv records, every other ID: the list is cut short */
+	c = (struct hv_cpus){ .source = HV_CPUS_SOURCE_MP, .count = HV_CPUS_MAX, .total = 80, .use = HV_CPUS_MAX };
+	for (unsigned i = 0; i < HV_CPUS_MAX; i++)
+		c.apic_id[i] = 2 * i;
+	smp_cpus_line(&c, &cfg, line, sizeof(line));
+	assert_non_null(strstr(line, "cpus: count=80 source=mp-services apic_ids=0,2,4,"));
+	assert_non_null(strstr(line, ",... bsp=0 use=64 (HV.CFG cpus=all)"));
+	assert_true(strlen(line) < 230);
+	smp_cpus_cap_line(&c, line, sizeof(line));
+	assert_string_equal(line, "cpus: the firmware reports 80 processors; minihv takes at most the first 64");
+
+	/* the BSP alone */
+	c = (struct hv_cpus){ .count = 1, .total = 1, .apic_id = { 7 }, .use = 1 };
+	smp_cpus_line(&c, &cfg, line, sizeof(line));
+	assert_string_equal(line, "cpus: count=1 source=bsp-only apic_ids=7 bsp=7 use=1 (HV.CFG cpus=all)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -253,6 +313,8 @@ int main(void)
 		cmocka_unit_test(test_ipi_pending),
 		cmocka_unit_test(test_icr_x2apic),
 		cmocka_unit_test(test_icr_xapic),
+		cmocka_unit_test(test_cpus_to_use),
+		cmocka_unit_test(test_cpus_lines),
 	};
 
 	return cmocka_run_group_tests_name("smp_start", tests, NULL, NULL);
