@@ -19,6 +19,7 @@
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
 #include "vmm/shutdown.h"
+#include "vmm/smp/ap.h"
 #include "vmm/vm/run.h"
 #include "vmm/vmx/cap_report.h"
 #include "vmm/vmx/enable.h"
@@ -130,5 +131,6 @@ void hv_main(void *arg)
 	if (s != HV_OK)
 		hv_fatal(s, why);
 	vmx_report_caps(&caps);
+	smp_start_aps(boot, &caps);
 	vm_run(boot, &caps);
 }
