@@ -1,5 +1,5 @@
 ; The APs' start-up code (arch/x86_64/ap_start.h): never run where it is linked; the BSP copies
-; ap_start_code..ap_start_code_end to a page below 1 MiB. Position-independent: it finds its page
+; ap_start_code_size bytes from ap_start_code to a page below 1 MiB. Position-independent: it finds its page
 ; from CS (the SIPI sets CS = page number << 8, IP = 0) and patches its own far pointers.
 ; SDM Vol. 3A §9.9.1 "Switching to Protected Mode", §10.8.5 "Initializing IA-32e Mode".
 
@@ -30,7 +30,7 @@
 
 section .rodata
 global ap_start_code
-global ap_start_code_end
+global ap_start_code_size
 
 bits 16
 ap_start_code:
@@ -130,5 +130,9 @@ lm64:
 	hlt
 	jmp .hang
 ap_start_code_end:
+
+align 4
+ap_start_code_size:
+	dd ap_start_code_end - ap_start_code
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -24,6 +24,7 @@ struct ap_start_params {
 	uint32_t reserved;
 };
 
-extern const char ap_start_code[], ap_start_code_end[];
+extern const char ap_start_code[];
+extern const uint32_t ap_start_code_size;   /* bytes to copy from ap_start_code */
 
 #endif

@@ -17,7 +17,9 @@
 
 #include "arch/x86_64/lapic.h"
 #include "arch/x86_64/msr.h"
+#include "arch/x86_64/ap_start.h"
 #include "vmm/config.h"
+#include "vmm/smp/caps_match.h"
 #include "vmm/smp/plan.h"
 #include "vmm/smp/start.h"
 
@@ -303,6 +305,69 @@ static void test_cpus_lines(void **state)
 	assert_string_equal(line, "cpus: count=1 source=bsp-only apic_ids=7 bsp=7 use=1 (HV.CFG cpus=all)");
 }
 
+static void test_caps_match(void **state)
+{
+	struct vmx_caps bsp = { .basic = 0x00d810000000002bull, .procbased2 = 0x02177fff00000000ull, .maxphyaddr = 40 };
+	struct vmx_caps ap = bsp;
+	char why[160] = "";
+
+	(void)state;
+	assert_true(vmx_caps_match(&bsp, &ap, why, sizeof(why)));
+	ap.feature_control = 5;       /* not a capability: each CPU's own lock */
+	ap.family = 7;
+	assert_true(vmx_caps_match(&bsp, &ap, why, sizeof(why)));
+	ap.procbased2 = 0x0000007f00000000ull;
+	assert_false(vmx_caps_match(&bsp, &ap, why, sizeof(why)));
+	assert_string_equal(why, "its VT-x differs from the boot processor's: secondary controls 0x7f00000000 here, "
+				 "0x2177fff00000000 there");
+	ap = bsp;
+	ap.cr4_fixed1 = 1;
+	assert_false(vmx_caps_match(&bsp, &ap, why, sizeof(why)));
+	assert_non_null(strstr(why, "IA32_VMX_CR4_FIXED1 0x1 here"));
+	ap = bsp;
+	ap.maxphyaddr = 39;
+	assert_false(vmx_caps_match(&bsp, &ap, why, sizeof(why)));
+	assert_string_equal(why, "its MAXPHYADDR is 39, the boot processor's 40");
+}
+
+/* The start-up code's parameter offsets (%define AP_P_* in arch/x86_64/ap_start.asm) against
+ * struct ap_start_params. */
+static void test_start_code_offsets(void **state)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} want[] = {
+		{ "AP_P_CR3", offsetof(struct ap_start_params, cr3) },
+		{ "AP_P_EFER", offsetof(struct ap_start_params, efer) },
+		{ "AP_P_CR4", offsetof(struct ap_start_params, cr4) },
+		{ "AP_P_STACK", offsetof(struct ap_start_params, stack_top) },
+		{ "AP_P_ENTRY", offsetof(struct ap_start_params, entry) },
+		{ "AP_P_ARG", offsetof(struct ap_start_params, arg) },
+		{ "AP_P_APIC_ID", offsetof(struct ap_start_params, apic_id) },
+		{ "AP_P_END", sizeof(struct ap_start_params) },
+	};
+	FILE *fp = fopen("arch/x86_64/ap_start.asm", "r");
+	char line[256], name[64];
+	unsigned found = 0, value;
+
+	(void)state;
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		if (sscanf(line, "%%define %63s %u", name, &value) != 2)
+			continue;
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			if (strcmp(name, want[i].name) != 0)
+				continue;
+			if (value != AP_START_PARAMS_OFF + want[i].off)
+				fail_msg("%s is %u in ap_start.asm, %zu in C", name, value, AP_START_PARAMS_OFF + want[i].off);
+			found++;
+		}
+	}
+	fclose(fp);
+	assert_int_equal(found, sizeof(want) / sizeof(want[0]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -315,6 +380,8 @@ int main(void)
 		cmocka_unit_test(test_icr_xapic),
 		cmocka_unit_test(test_cpus_to_use),
 		cmocka_unit_test(test_cpus_lines),
+		cmocka_unit_test(test_caps_match),
+		cmocka_unit_test(test_start_code_offsets),
 	};
 
 	return cmocka_run_group_tests_name("smp_start", tests, NULL, NULL);

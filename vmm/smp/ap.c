@@ -122,7 +122,7 @@ static const struct smp_ops hw_smp_ops = { &bsp, hw_send_ipi, hw_now, hw_prepare
 /* The start-up code and the APs' first page table (a copy of the BSP's top level, below 4 GiB). */
 static void install_startup_code(const struct hv_cpus *c)
 {
-	mem_copy((void *)c->startup_page, ap_start_code, (size_t)(ap_start_code_end - ap_start_code));
+	mem_copy((void *)c->startup_page, ap_start_code, ap_start_code_size);
 	mem_copy((void *)c->startup_table, (const void *)(read_cr3() & CR3_ADDR_MASK), PAGE_SIZE);
 	bsp.params = (struct ap_start_params *)(c->startup_page + AP_START_PARAMS_OFF);
 	bsp.params->cr3 = c->startup_table;
