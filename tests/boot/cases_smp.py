@@ -38,3 +38,11 @@ CASES = [
                  r"^\[hv\] cpu 1: apic_id=1 vmxon=ok$", r"^\[hv\] cpus: 2 of 2 in VMX root operation "] + GUEST_OK,
          forbid=NO_FAILURE),
 ]
+
+# QEMU TCG (no VT-x, about 5 s): the processors found through MP services on another firmware
+# build, with 4 CPUs; the run then ends at the VT-x check as on one CPU.
+CASES.append(Case("smp-qemu-4cpu-discovery", emulator="qemu", qemu_args=["-smp", "4"], timeout=90,
+                  files={"HV.CFG": "cpus=all\n"},
+                  expect=[cpus_line(4, 4, "all"), r"^\[hv\] FATAL E_NO_VTX \(code 2\): ",
+                          r"^\[hv\] end: status=E_NO_VTX code=2$"],
+                  forbid=[r"^\[hv\] cpu \d+:"]))
