@@ -34,11 +34,17 @@ struct _MP_SERVICES {
 	/* StartupAllAPs, StartupThisAP, SwitchBSP, EnableDisableAP, WhoAmI: not used */
 };
 
+/* Past HV_CPUS_MAX only the BSP is still recorded, in the last slot: minihv runs on it. */
 static void add_cpu(struct hv_cpus *c, uint32_t apic_id, bool bsp)
 {
 	c->total++;
-	if (c->count == HV_CPUS_MAX)
+	if (c->count == HV_CPUS_MAX) {
+		if (bsp) {
+			c->bsp = c->count - 1;
+			c->apic_id[c->bsp] = apic_id;
+		}
 		return;
+	}
 	if (bsp)
 		c->bsp = c->count;
 	c->apic_id[c->count++] = apic_id;
@@ -126,6 +132,11 @@ static bool from_madt(struct hv_cpus *c, uint32_t bsp_id)
 		add_cpu(c, m.apic_id[i], m.apic_id[i] == bsp_id);
 	}
 	c->total = m.total;
+	if (!bsp_seen && m.total > m.count) {   /* listed beyond the first HV_CPUS_MAX, most likely */
+		c->bsp = c->count - 1;
+		c->apic_id[c->bsp] = bsp_id;
+		bsp_seen = true;
+	}
 	if (!bsp_seen) {
 		hv_log("cpus: the ACPI MADT does not list this processor (APIC ID %u); the boot processor runs alone",
 		       bsp_id);

@@ -297,7 +297,8 @@ static void test_cpus_lines(void **state)
 	assert_non_null(strstr(line, ",... bsp=0 use=64 (HV.CFG cpus=all)"));
 	assert_true(strlen(line) < 230);
 	smp_cpus_cap_line(&c, line, sizeof(line));
-	assert_string_equal(line, "cpus: the firmware reports 80 processors; minihv takes at most the first 64");
+	assert_string_equal(line, "cpus: the firmware reports 80 processors; minihv records 64 of them, the boot processor "
+				  "included");
 
 	/* the BSP alone */
 	c = (struct hv_cpus){ .count = 1, .total = 1, .apic_id = { 7 }, .use = 1 };

@@ -57,7 +57,8 @@ void smp_cpus_cap_line(const struct hv_cpus *c, char *buf, size_t len)
 {
 	buf[0] = '\0';
 	if (c->total > c->count)
-		hv_snprintf(buf, len, "cpus: the firmware reports %u processors; minihv takes at most the first %u",
+		hv_snprintf(buf, len,
+			    "cpus: the firmware reports %u processors; minihv records %u of them, the boot processor included",
 			    c->total, c->count);
 }
 
