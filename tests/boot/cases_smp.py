@@ -3,7 +3,7 @@ cpus= chooses how many minihv takes, each AP started by INIT-SIPI-SIPI enters VM
 and parks, and the default guest still runs on the boot processor. Bochs with several CPUs."""
 from boot_tests import Case
 
-GUEST_OK = [r"^\[guest\] all cases done$", r"^\[hv\] end: status=OK code=0$"]
+GUEST_OK = [r"^\[guest\] all cases done$", r"^\[hv\] end: status=OK code=0$", r"^\[hv\] poweroff: shutdown$"]
 NO_FAILURE = [r"^\[hv\] cpu \d+: .*left out", r"^\[hv\] FATAL"]
 
 
