@@ -1,5 +1,6 @@
 /* The hypervisor's run, from ExitBootServices to power-off:
- * take over (GDT/TSS, IDT, page tables), check VT-x, VMXON, run the guest, VMXOFF, power off. */
+ * take over (GDT/TSS, IDT, page tables), check VT-x, VMXON, start the other processors when HV.CFG
+ * cpus= asks (they park in VMX root operation), run the guest, VMXOFF, power off. */
 #include "arch/x86_64/cet.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_ops.h"

@@ -38,7 +38,6 @@ const char *exception_mnemonic(uint64_t vector)
 
 void idt_install(void)
 {
-
 	for (unsigned v = 0; v < IDT_EXCEPTIONS; v++) {
 		uint64_t h = (uint64_t)(isr_stubs + (size_t)v * ISR_STUB_SIZE);
 		bool critical = v == VEC_NMI || v == VEC_DF || v == VEC_MC;   /* on their own stack */
