@@ -36,6 +36,8 @@ struct ap_cpu {
 	struct vmx_caps caps;
 };
 
+_Static_assert(sizeof(struct ap_cpu) <= PAGE_SIZE, "struct ap_cpu is one pool page");
+
 struct bsp_side {
 	struct ap_start_params *params;
 	struct ap_cpu *ap[HV_CPUS_MAX];
@@ -48,13 +50,13 @@ static void set_state(struct ap_cpu *ap, enum ap_state s)
 	__atomic_store_n(&ap->state, (uint32_t)s, __ATOMIC_RELEASE);
 }
 
-static void park(void)
+__attribute__((noreturn)) static void park(void)
 {
 	for (;;)
 		__asm__ volatile("cli; hlt" ::: "memory");   /* an NMI returns here */
 }
 
-static void ap_fail(struct ap_cpu *ap, const char *why)
+__attribute__((noreturn)) static void ap_fail(struct ap_cpu *ap, const char *why)
 {
 	hv_snprintf(ap->why, sizeof(ap->why), "%s", why);
 	set_state(ap, AP_STATE_FAILED);
@@ -156,14 +158,14 @@ static bool start_ap(unsigned cpu, uint32_t apic_id, const struct smp_timing *t,
 	char line[LOG_LINE_MAX];
 
 	if (!host_lapic.x2apic && apic_id > 0xff) {
-		hv_log("cpu %u: apic_id=%u left out: an xAPIC cannot address it (the firmware left x2APIC off)", cpu,
-		       apic_id);
+		hv_log("cpu %u: apic_id=%u left out: an xAPIC cannot address it (the firmware left x2APIC off; turn "
+		       "x2APIC on in its setup)", cpu, apic_id);
 		return false;
 	}
 	bsp.ap[cpu] = alloc_ap(apic_id, caps);
 	if (!bsp.ap[cpu]) {
-		hv_log("cpu %u: apic_id=%u left out: the page pool is exhausted (%llu pages)", cpu, apic_id,
-		       (unsigned long long)pool_pages_total());
+		hv_log("cpu %u: apic_id=%u left out: the page pool (%llu pages) is exhausted; take fewer with HV.CFG "
+		       "cpus=", cpu, apic_id, (unsigned long long)pool_pages_total());
 		return false;
 	}
 	smp_start_one(&hw_smp_ops, t, &r);

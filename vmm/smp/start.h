@@ -12,7 +12,7 @@
 #define SMP_INIT_DELAY_US 10000     /* INIT, then 10 ms, then the first SIPI */
 #define SMP_SIPI_DELAY_US 200       /* 200 µs between the two SIPIs */
 #define SMP_ANSWER_TIMEOUT_MS 100   /* after the second SIPI: the AP's final word */
-#define SMP_WHY_LEN 120
+#define SMP_WHY_LEN 200          /* an AP's reason; its cpu line stays under LOG_LINE_MAX */
 
 /* An AP's per-CPU status word: 0 until it runs, then what it reached. The AP stores it last
  * (release), after why; the BSP reads it first (acquire). */
