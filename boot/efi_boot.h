@@ -21,5 +21,8 @@ void efi_reset(enum hv_poweroff how);
 /* HV.CFG mem_mib MiB for a Multiboot guest (boot/efi_guest_mem.c): bi->mb_mem_hpa/size, or
  * bi->mb_mem_error says why not and what the firmware could give. */
 void efi_alloc_multiboot_memory(struct boot_info *bi);
+/* The processors (MP services, else the ACPI MADT, else the BSP alone) into bi->cpus, the cpus:
+ * line, and the APs' start-up pages when HV.CFG cpus= asks for more than one (boot/efi_mp.c). */
+void efi_find_cpus(struct boot_info *bi);
 
 #endif

@@ -179,6 +179,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (multiboot)   /* allocated last, so that it cannot starve the hypervisor's own memory */
 		efi_alloc_multiboot_memory(bi);
 	log_memory(bi);
+	efi_find_cpus(bi);
 
 	st = efi_exit_boot_services(image, bi);
 	if (EFI_ERROR(st)) {

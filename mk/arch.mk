@@ -12,3 +12,7 @@ test_log_SRCS = tests/host/test_log.c arch/lib/log.c arch/lib/fmt.c arch/lib/str
 HOST_TESTS += test_takeover
 test_takeover_SRCS = tests/host/test_takeover.c arch/x86_64/paging.c arch/x86_64/mtrr.c arch/x86_64/lapic.c \
                      arch/x86_64/pic.c arch/x86_64/cet.c arch/x86_64/nmi.c vmm/vmx/errata.c
+
+# The processors the ACPI MADT lists (the loader's fallback without MP services).
+HOST_TESTS += test_madt
+test_madt_SRCS = tests/host/test_madt.c arch/x86_64/madt.c arch/lib/fmt.c arch/lib/str.c

@@ -31,3 +31,10 @@ DISPATCH_SRCS = $(sort $(wildcard vmm/exit/*.c) vmm/vm/entry_gate.c $(ENTRY_CHEC
 
 FUZZ_TARGETS += fuzz_exit_dispatch
 fuzz_exit_dispatch_SRCS = tests/fuzz/fuzz_exit_dispatch.c $(DISPATCH_SRCS)
+
+# Starting the application processors: INIT-SIPI-SIPI over a fake APIC and clock; the cpus: lines.
+HOST_TESTS += test_smp_start
+test_smp_start_SRCS = tests/host/test_smp_start.c vmm/smp/start.c vmm/smp/plan.c vmm/smp/caps_match.c vmm/config.c \
+                      vmm/vmx/vmcs_encoding.c arch/x86_64/lapic.c arch/lib/fmt.c arch/lib/str.c
+# Also reads the start-up code's parameter offsets.
+test_smp_start_DEPS = arch/x86_64/ap_start.asm

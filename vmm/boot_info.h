@@ -31,6 +31,12 @@ struct hv_vmwrite {
 /* HV.CFG cmdline=: room for any line HV.CFG (at most 4096 bytes) can hold. */
 #define HV_CMDLINE_MAX 4096
 
+/* HV.CFG cpus=: how many processors minihv takes (the boot processor counts), or all of them
+ * (HV_CPUS_ALL). The default is 1 until vCPUs run guests (issue 16). */
+#define HV_CPUS_ALL 0
+#define HV_CPUS_MAX 64
+#define HV_CPUS_DEFAULT 1
+
 /* Options from \EFI\BOOT\HV.CFG (docs/boot-options.md). */
 struct hv_config {
 	enum hv_poweroff poweroff;     /* at the end: shutdown (default), reboot, halt */
@@ -47,6 +53,23 @@ struct hv_config {
 	uint32_t mem_mib;              /* a Multiboot guest's memory, MiB */
 	bool mem_mib_set;              /* HV.CFG gave mem_mib (an MHVGUEST guest then gets it, if over 4) */
 	char cmdline[HV_CMDLINE_MAX];  /* a Multiboot guest's command line ("" without cmdline=) */
+	uint32_t cpus;                 /* 1..HV_CPUS_MAX, or HV_CPUS_ALL */
+	bool cpus_set;                 /* HV.CFG gave cpus= */
+};
+
+/* Where the loader found the processors (boot/efi_mp.c). */
+enum hv_cpus_source { HV_CPUS_SOURCE_NONE = 0, HV_CPUS_SOURCE_MP = 1, HV_CPUS_SOURCE_MADT = 2 };
+
+/* The processors, found before ExitBootServices, and the start-up pages for the APs. */
+struct hv_cpus {
+	enum hv_cpus_source source;
+	unsigned count;                /* APIC IDs recorded, the BSP's included (at most HV_CPUS_MAX) */
+	unsigned total;                /* processors the firmware reported (can be over HV_CPUS_MAX) */
+	unsigned bsp;                  /* the BSP's index in apic_id[] */
+	uint32_t apic_id[HV_CPUS_MAX];
+	unsigned use;                  /* how many minihv takes, the BSP included (1: the BSP alone) */
+	uint64_t startup_page;         /* AP start-up code, a page below 1 MiB (0 when use is 1) */
+	uint64_t startup_table;        /* a page below 1 MiB for the APs' first page table */
 };
 
 struct boot_info {
@@ -69,6 +92,7 @@ struct boot_info {
 	char guest_file_error[96];     /* why GUEST.BIN was not usable, or "" */
 	struct fb_info fb;
 	struct hv_config cfg;
+	struct hv_cpus cpus;
 };
 
 #endif

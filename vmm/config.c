@@ -21,6 +21,7 @@ void config_defaults(struct hv_config *cfg)
 	set_guest_name(cfg, "default", 7);
 	cfg->exit_log = true;
 	cfg->mem_mib = HV_MEM_MIB_DEFAULT;
+	cfg->cpus = HV_CPUS_DEFAULT;
 }
 
 const char *config_poweroff_name(enum hv_poweroff p)
@@ -171,6 +172,15 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 		}
 		cfg->mem_mib = (uint32_t)num;
 		cfg->mem_mib_set = true;
+	} else if (span_eq(k, kn, "cpus")) {
+		if (span_eq(v, vn, "all")) {
+			num = HV_CPUS_ALL;
+		} else if (!parse_u64(v, vn, &num) || num < 1 || num > HV_CPUS_MAX) {
+			hv_snprintf(detail, detail_len, "cpus: expected 1 to %u or all", HV_CPUS_MAX);
+			return -1;
+		}
+		cfg->cpus = (uint32_t)num;
+		cfg->cpus_set = true;
 	} else if (span_eq(k, kn, "cmdline")) {
 		if (vn >= sizeof(cfg->cmdline)) {
 			hv_snprintf(detail, detail_len, "cmdline: %zu bytes, at most %zu", vn, sizeof(cfg->cmdline) - 1);

@@ -1,5 +1,6 @@
 /* The hypervisor's run, from ExitBootServices to power-off:
- * take over (GDT/TSS, IDT, page tables), check VT-x, VMXON, run the guest, VMXOFF, power off. */
+ * take over (GDT/TSS, IDT, page tables), check VT-x, VMXON, start the other processors when HV.CFG
+ * cpus= asks (they park in VMX root operation), run the guest, VMXOFF, power off. */
 #include "arch/x86_64/cet.h"
 #include "arch/x86_64/cpu.h"
 #include "arch/x86_64/cpu_ops.h"
@@ -19,6 +20,7 @@
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
 #include "vmm/shutdown.h"
+#include "vmm/smp/ap.h"
 #include "vmm/vm/run.h"
 #include "vmm/vmx/cap_report.h"
 #include "vmm/vmx/enable.h"
@@ -130,5 +132,6 @@ void hv_main(void *arg)
 	if (s != HV_OK)
 		hv_fatal(s, why);
 	vmx_report_caps(&caps);
+	smp_start_aps(boot, &caps);
 	vm_run(boot, &caps);
 }

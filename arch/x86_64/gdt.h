@@ -8,6 +8,7 @@
 #define GDT_SEL_CODE64 0x08
 #define GDT_SEL_DATA   0x10
 #define GDT_SEL_TSS    0x18
+#define GDT_ENTRIES    5      /* null, code, data, and the TSS descriptor's two slots */
 
 /* Interrupt stack table slot for #DF, NMI and #MC, so a blown stack still reports. */
 #define IST_CRITICAL 1
@@ -22,7 +23,10 @@ struct __attribute__((packed)) tss64 {
 	uint16_t iomap_base;
 };
 
+/* The BSP's GDT and TSS. */
 void gdt_install(uint64_t ist_stack_top);
+/* This CPU's own: table has GDT_ENTRIES slots; both stay in use as long as the CPU runs. */
+void gdt_install_at(uint64_t *table, struct tss64 *t, uint64_t ist_stack_top);
 uint64_t gdt_base(void);
 uint64_t tss_base(void);
 

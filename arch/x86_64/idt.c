@@ -38,8 +38,6 @@ const char *exception_mnemonic(uint64_t vector)
 
 void idt_install(void)
 {
-	struct desc_ptr p;
-
 	for (unsigned v = 0; v < IDT_EXCEPTIONS; v++) {
 		uint64_t h = (uint64_t)(isr_stubs + (size_t)v * ISR_STUB_SIZE);
 		bool critical = v == VEC_NMI || v == VEC_DF || v == VEC_MC;   /* on their own stack */
@@ -52,6 +50,13 @@ void idt_install(void)
 			.offset_high = (uint32_t)(h >> 32),
 		};
 	}
+	idt_load();
+}
+
+void idt_load(void)
+{
+	struct desc_ptr p;
+
 	p.limit = sizeof(idt) - 1;
 	p.base = (uint64_t)idt;
 	__asm__ volatile("lidt %0" ::"m"(p) : "memory");

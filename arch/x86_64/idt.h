@@ -28,6 +28,8 @@ struct trap_frame {
 #define VEC_LAST_EXCEPTION 31
 
 void idt_install(void);
+/* LIDT of the table idt_install built: an AP shares it (its IST slot points into its own TSS). */
+void idt_load(void);
 uint64_t idt_base(void);
 /* Called after the report: powers off or halts. Set by vmm/. */
 extern void (*idt_fatal_hook)(void);

@@ -74,6 +74,22 @@ void lapic_eoi(const struct lapic *l)
 	lapic_write(l, LAPIC_EOI, 0);
 }
 
+bool lapic_send_ipi(const struct lapic *l, uint32_t apic_id, uint32_t icr_low)
+{
+	if (!l->present)
+		return false;
+	if (l->x2apic) {
+		l->ops->wrmsr(l->ops->ctx, IA32_X2APIC_BASE + LAPIC_ICR_LOW / 16, ((uint64_t)apic_id << 32) | icr_low);
+		return true;
+	}
+	lapic_write(l, LAPIC_ICR_HIGH, apic_id << LAPIC_XAPIC_DEST_SHIFT);
+	lapic_write(l, LAPIC_ICR_LOW, icr_low);
+	for (unsigned i = 0; i < LAPIC_IPI_SEND_POLLS; i++)
+		if (!(lapic_read(l, LAPIC_ICR_LOW) & LAPIC_ICR_SEND_PENDING))
+			return true;
+	return false;
+}
+
 void lapic_send_self_nmi(const struct lapic *l)
 {
 	uint32_t low = LAPIC_DELIVERY_NMI | LAPIC_ICR_ASSERT;
@@ -82,6 +98,6 @@ void lapic_send_self_nmi(const struct lapic *l)
 		l->ops->wrmsr(l->ops->ctx, IA32_X2APIC_BASE + LAPIC_ICR_LOW / 16, ((uint64_t)l->id << 32) | low);
 		return;
 	}
-	lapic_write(l, LAPIC_ICR_HIGH, l->id << 24);
+	lapic_write(l, LAPIC_ICR_HIGH, l->id << LAPIC_XAPIC_DEST_SHIFT);
 	lapic_write(l, LAPIC_ICR_LOW, low);
 }

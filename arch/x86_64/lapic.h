@@ -29,6 +29,16 @@
 #define LAPIC_DELIVERY_MODE_MASK  (7u << 8)
 #define LAPIC_DELIVERY_NMI        (4u << 8)
 #define LAPIC_ICR_ASSERT          (1u << 14)
+/* ICR fields for starting a processor (SDM Vol. 3A §11.6.1 "Interrupt Command Register (ICR)",
+ * §9.4.4.1 "Typical BSP Initialization Sequence"): INIT with level assert (0x4500), then
+ * START-UP with the start-up page number as vector (0x4600 | page). */
+#define LAPIC_DELIVERY_INIT       (5u << 8)
+#define LAPIC_DELIVERY_STARTUP    (6u << 8)
+#define LAPIC_ICR_SEND_PENDING    (1u << 12)   /* xAPIC delivery status: the IPI is not sent yet */
+#define LAPIC_ICR_INIT            (LAPIC_DELIVERY_INIT | LAPIC_ICR_ASSERT)
+#define LAPIC_ICR_STARTUP         (LAPIC_DELIVERY_STARTUP | LAPIC_ICR_ASSERT)
+#define LAPIC_XAPIC_DEST_SHIFT    24           /* ICR high: destination in bits 63:56 */
+#define LAPIC_IPI_SEND_POLLS      100000       /* xAPIC: reads of the delivery status before giving up */
 #define LAPIC_VERSION_MAXLVT(v)   (((v) >> 16) & 0xff)   /* entries in the LVT, minus 1 */
 
 struct lapic {
@@ -53,6 +63,9 @@ void lapic_write(const struct lapic *l, uint32_t reg, uint32_t value);
  * (the platform's NMI line). Returns the number of entries masked. */
 unsigned lapic_mask_local_interrupts(const struct lapic *l);
 void lapic_eoi(const struct lapic *l);
+/* An IPI to apic_id: x2APIC one 64-bit ICR write; xAPIC ICR high, then low, then wait for the
+ * delivery status to clear. False when it stays pending (xAPIC) or there is no APIC. */
+bool lapic_send_ipi(const struct lapic *l, uint32_t apic_id, uint32_t icr_low);
 /* A fixed-destination NMI to this CPU. */
 void lapic_send_self_nmi(const struct lapic *l);
 

@@ -33,6 +33,7 @@ class Case:
     name      unique test name
     emulator  "bochs" or "qemu"
     model     Bochs CPU model (ignored for QEMU)
+    cpus      Bochs CPU count (run-bochs.sh BOCHS_CPUS; ignored for QEMU)
     files     {"HV.CFG": "text", "GUEST.BIN": "path or bytes"}: extra files in \\EFI\\BOOT\\
     expect    regexes that must match log lines, in this order (each after the previous match)
     forbid    regexes that must match no line
@@ -42,8 +43,8 @@ class Case:
     """
 
     def __init__(self, name, emulator="bochs", model="corei7_skylake_x", files=None, expect=(),
-                 forbid=(), check=None, timeout=150, disk=None, qemu_args=()):
-        self.name, self.emulator, self.model = name, emulator, model
+                 forbid=(), check=None, timeout=150, disk=None, qemu_args=(), cpus=1):
+        self.name, self.emulator, self.model, self.cpus = name, emulator, model, cpus
         self.files = files or {}
         self.expect, self.forbid, self.check = list(expect), list(forbid), check
         self.timeout, self.disk, self.qemu_args = timeout, disk, list(qemu_args)
@@ -89,8 +90,9 @@ def build_disk(case, workdir):
 
 
 def run_bochs(case, disk, serial):
+    env = dict(os.environ, BOCHS_CPUS=str(case.cpus))
     subprocess.run([os.path.join(ROOT, "tests", "boot", "run-bochs.sh"), case.model, disk, serial,
-                    str(case.timeout)], stdout=subprocess.DEVNULL, check=False)
+                    str(case.timeout)], stdout=subprocess.DEVNULL, check=False, env=env)
 
 
 def run_qemu(case, disk, serial, workdir):

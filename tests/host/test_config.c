@@ -278,6 +278,16 @@ static void test_entry_check_modes(void **state)
 	}
 }
 
+/* Parse text over the defaults: rc as given, and the error text refused (or "" when accepted). */
+static void parse_one_line(const char *text, int rc, const char *refused, struct hv_config *cfg)
+{
+	char err[160];
+
+	config_defaults(cfg);
+	assert_int_equal(config_parse(text, strlen(text), cfg, err, sizeof(err)), rc);
+	assert_string_equal(err, rc ? refused : "");
+}
+
 /* mem_mib: 2 to 4096 MiB (more than the 1 MiB below the upper RAM, at most 4 GiB), default 64;
  * mem_mib_set says HV.CFG gave it (boot/efi_main.c then sizes an MHVGUEST guest's memory by it),
  * also when it equals the default. */
@@ -304,13 +314,41 @@ static void test_mem_mib(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
 		struct hv_config cfg;
-		char err[160];
 
-		config_defaults(&cfg);
-		assert_int_equal(config_parse(c[i].text, strlen(c[i].text), &cfg, err, sizeof(err)), c[i].rc);
-		assert_string_equal(err, c[i].rc ? "line 1: mem_mib: expected 2 to 4096 (MiB)" : "");
+		parse_one_line(c[i].text, c[i].rc, "line 1: mem_mib: expected 2 to 4096 (MiB)", &cfg);
 		assert_int_equal(cfg.mem_mib, c[i].mib);
 		assert_int_equal(cfg.mem_mib_set, c[i].set);
+	}
+}
+
+/* cpus: 1 to 64 or all (HV_CPUS_ALL), default 1; cpus_set says HV.CFG gave it. */
+static void test_cpus(void **state)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		uint32_t cpus;
+		bool set;
+	} c[] = {
+		{ "", 0, 1, false },
+		{ "cpus=1", 0, 1, true },
+		{ "cpus=64", 0, 64, true },
+		{ "cpus = 8", 0, 8, true },
+		{ "cpus=all", 0, HV_CPUS_ALL, true },
+		{ "cpus=0", -1, 1, false },
+		{ "cpus=65", -1, 1, false },
+		{ "cpus=ALL", -1, 1, false },
+		{ "cpus=2x", -1, 1, false },
+		{ "cpus=", -1, 1, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct hv_config cfg;
+
+		parse_one_line(c[i].text, c[i].rc, "line 1: cpus: expected 1 to 64 or all", &cfg);
+		assert_int_equal(cfg.cpus, c[i].cpus);
+		assert_int_equal(cfg.cpus_set, c[i].set);
 	}
 }
 
@@ -345,6 +383,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mem_mib),
+		cmocka_unit_test(test_cpus),
 		cmocka_unit_test(test_cmdline),
 		cmocka_unit_test(test_parse_cases),
 		cmocka_unit_test(test_defaults),
