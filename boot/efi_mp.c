@@ -3,6 +3,7 @@
  * HV.CFG cpus= asks for more than one, the APs' start-up pages below 1 MiB. */
 #include "boot/efi_boot.h"
 
+#include "arch/lib/bytes.h"
 #include "arch/lib/log.h"
 #include "arch/lib/str.h"
 #include "arch/x86_64/cpu_ops.h"
@@ -77,11 +78,6 @@ static bool from_mp_services(struct hv_cpus *c)
 	return false;
 }
 
-static uint64_t u64_at(const uint8_t *b, size_t off)
-{
-	return (uint64_t)acpi_u32(b, off) | (uint64_t)acpi_u32(b, off + 4) << 32;
-}
-
 static const uint8_t *find_rsdp(void)
 {
 	static EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
@@ -101,13 +97,13 @@ static const uint8_t *find_madt(void)
 
 	if (!rsdp || !mem_eq(rsdp, "RSD PTR ", 8) || !acpi_checksum_ok(rsdp, RSDP_V1_LEN))
 		return NULL;
-	entry = acpi_checksum_ok(rsdp, RSDP_V2_LEN) && u64_at(rsdp, RSDP_XSDT_OFF) ? 8 : 4;
-	root = (const uint8_t *)(entry == 8 ? u64_at(rsdp, RSDP_XSDT_OFF) : acpi_u32(rsdp, RSDP_RSDT_OFF));
-	len = acpi_u32(root, ACPI_HEADER_LENGTH_OFF);
+	entry = acpi_checksum_ok(rsdp, RSDP_V2_LEN) && le64(rsdp + RSDP_XSDT_OFF) ? 8 : 4;
+	root = (const uint8_t *)(entry == 8 ? le64(rsdp + RSDP_XSDT_OFF) : le32(rsdp + RSDP_RSDT_OFF));
+	len = le32(root + ACPI_HEADER_LENGTH_OFF);
 	if (len < ACPI_HEADER_LEN || !acpi_checksum_ok(root, len))
 		return NULL;
 	for (size_t off = ACPI_HEADER_LEN; off + entry <= len; off += entry) {
-		const uint8_t *t = (const uint8_t *)(entry == 8 ? u64_at(root, off) : acpi_u32(root, off));
+		const uint8_t *t = (const uint8_t *)(entry == 8 ? le64(root + off) : le32(root + off));
 		if (t && mem_eq(t, "APIC", 4))
 			return t;
 	}
@@ -123,7 +119,7 @@ static bool from_madt(struct hv_cpus *c, uint32_t bsp_id)
 
 	if (!t)
 		return false;
-	if (!madt_parse(t, acpi_u32(t, ACPI_HEADER_LENGTH_OFF), &m, why, sizeof(why))) {
+	if (!madt_parse(t, le32(t + ACPI_HEADER_LENGTH_OFF), &m, why, sizeof(why))) {
 		hv_log("cpus: %s; the ACPI tables need a firmware update", why);
 		return false;
 	}

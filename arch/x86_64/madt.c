@@ -1,5 +1,6 @@
 /* The ACPI MADT's processor entries: which CPUs the firmware enabled, by APIC ID. */
 #include "arch/x86_64/madt.h"
+#include "arch/lib/bytes.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/str.h"
 
@@ -10,12 +11,6 @@ bool acpi_checksum_ok(const uint8_t *buf, size_t len)
 	for (size_t i = 0; i < len; i++)
 		sum = (uint8_t)(sum + buf[i]);
 	return sum == 0;
-}
-
-uint32_t acpi_u32(const uint8_t *buf, size_t off)
-{
-	return (uint32_t)buf[off] | (uint32_t)buf[off + 1] << 8 | (uint32_t)buf[off + 2] << 16 |
-	       (uint32_t)buf[off + 3] << 24;
 }
 
 static void add_cpu(struct madt_cpus *out, uint32_t apic_id)
@@ -39,7 +34,7 @@ static bool read_entry(const uint8_t *e, uint8_t len, struct madt_cpus *out, cha
 				    MADT_LOCAL_APIC_LEN);
 			return false;
 		}
-		if (acpi_u32(e, 4) & MADT_CPU_ENABLED)
+		if (le32(e + 4) & MADT_CPU_ENABLED)
 			add_cpu(out, e[3]);
 	} else if (type == MADT_LOCAL_X2APIC) {
 		if (len < MADT_LOCAL_X2APIC_LEN) {
@@ -47,8 +42,8 @@ static bool read_entry(const uint8_t *e, uint8_t len, struct madt_cpus *out, cha
 				    MADT_LOCAL_X2APIC_LEN);
 			return false;
 		}
-		if (acpi_u32(e, 8) & MADT_CPU_ENABLED)
-			add_cpu(out, acpi_u32(e, 4));
+		if (le32(e + 8) & MADT_CPU_ENABLED)
+			add_cpu(out, le32(e + 4));
 	}
 	return true;
 }
@@ -64,7 +59,7 @@ static bool check_header(const uint8_t *buf, size_t buf_len, uint32_t *len, char
 		hv_snprintf(why, why_len, "MADT: signature is not APIC");
 		return false;
 	}
-	*len = acpi_u32(buf, ACPI_HEADER_LENGTH_OFF);
+	*len = le32(buf + ACPI_HEADER_LENGTH_OFF);
 	if (*len < MADT_ENTRIES_OFF || *len > buf_len) {
 		hv_snprintf(why, why_len, "MADT: Length %u outside %u..%zu", *len, MADT_ENTRIES_OFF, buf_len);
 		return false;

@@ -28,8 +28,6 @@ struct madt_cpus {
 
 /* The 8-bit sum of len bytes is 0. */
 bool acpi_checksum_ok(const uint8_t *buf, size_t len);
-/* The 32-bit little-endian value at buf + off. */
-uint32_t acpi_u32(const uint8_t *buf, size_t off);
 /* Read a MADT of buf_len bytes: signature "APIC", its Length within buf_len, the checksum, every
  * entry whole. Enabled processors (type 0 and 9, flags bit 0) go into out, each APIC ID once.
  * False with why for a malformed table (out then holds nothing). */

@@ -1,5 +1,6 @@
 /* Guest file validation: everything is checked before a byte is copied. */
 #include "vmm/vm/image.h"
+#include "arch/lib/bytes.h"
 #include "arch/lib/fmt.h"
 
 const char *guest_image_err_name(int err)
@@ -9,11 +10,6 @@ const char *guest_image_err_name(int err)
 		"TRUNCATED", "TRAILING", "TOO_LARGE", "BAD_ENTRY",
 	};
 	return err >= 0 && err <= GUEST_IMAGE_BAD_ENTRY ? names[err] : "UNKNOWN";
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 static int fail(int err, char *why, size_t why_len, const char *fmt, unsigned long long a, unsigned long long b)

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
+#include "arch/lib/bytes.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/str.h"
 #include "vmm/vm/elf.h"
@@ -36,21 +37,6 @@ const char *guest_format_name(enum guest_format f)
 	default:
 		return "UNKNOWN";
 	}
-}
-
-static uint16_t le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
 }
 
 /* One check of one file: the input, the plan being built, the reason on failure. */
