@@ -92,12 +92,5 @@ bool lapic_send_ipi(const struct lapic *l, uint32_t apic_id, uint32_t icr_low)
 
 void lapic_send_self_nmi(const struct lapic *l)
 {
-	uint32_t low = LAPIC_DELIVERY_NMI | LAPIC_ICR_ASSERT;
-
-	if (l->x2apic) {
-		l->ops->wrmsr(l->ops->ctx, IA32_X2APIC_BASE + LAPIC_ICR_LOW / 16, ((uint64_t)l->id << 32) | low);
-		return;
-	}
-	lapic_write(l, LAPIC_ICR_HIGH, l->id << LAPIC_XAPIC_DEST_SHIFT);
-	lapic_write(l, LAPIC_ICR_LOW, low);
+	(void)lapic_send_ipi(l, l->id, LAPIC_DELIVERY_NMI | LAPIC_ICR_ASSERT);
 }

@@ -50,17 +50,11 @@ static void set_state(struct ap_cpu *ap, enum ap_state s)
 	__atomic_store_n(&ap->state, (uint32_t)s, __ATOMIC_RELEASE);
 }
 
-__attribute__((noreturn)) static void park(void)
-{
-	for (;;)
-		__asm__ volatile("cli; hlt" ::: "memory");   /* an NMI returns here */
-}
-
 __attribute__((noreturn)) static void ap_fail(struct ap_cpu *ap, const char *why)
 {
 	hv_snprintf(ap->why, sizeof(ap->why), "%s", why);
 	set_state(ap, AP_STATE_FAILED);
-	park();
+	halt_forever();   /* interrupts off; an NMI returns into the loop */
 }
 
 static void ap_main(struct ap_cpu *ap)
@@ -80,7 +74,7 @@ static void ap_main(struct ap_cpu *ap)
 	if (vmx_enable_quiet(&ap->caps, ap->vmxon_region, why, sizeof(why)) != HV_OK)
 		ap_fail(ap, why);
 	set_state(ap, AP_STATE_UP);
-	park();
+	halt_forever();   /* interrupts off; an NMI returns into the loop */
 }
 
 static bool hw_send_ipi(void *ctx, uint32_t apic_id, uint32_t icr)
