@@ -1,6 +1,7 @@
 /* HV.CFG parser. Unknown keys and bad values are reported, never fatal. */
 #include "vmm/config.h"
 #include "arch/lib/fmt.h"
+#include "arch/lib/str.h"
 #include "vmm/vmx/vmcs_encoding.h"
 
 #include <stdbool.h>
@@ -8,8 +9,7 @@
 
 static void set_guest_name(struct hv_config *cfg, const char *v, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		cfg->guest_name[i] = v[i];
+	mem_copy(cfg->guest_name, v, n);
 	cfg->guest_name[n] = '\0';
 }
 
@@ -186,8 +186,7 @@ static int set_option(struct hv_config *cfg, const char *k, size_t kn, const cha
 			hv_snprintf(detail, detail_len, "cmdline: %zu bytes, at most %zu", vn, sizeof(cfg->cmdline) - 1);
 			return -1;
 		}
-		for (size_t i = 0; i < vn; i++)
-			cfg->cmdline[i] = v[i];
+		mem_copy(cfg->cmdline, v, vn);
 		cfg->cmdline[vn] = '\0';
 	} else if (span_eq(k, kn, "vmwrite")) {
 		return add_vmwrite(cfg, v, vn, detail, detail_len);
