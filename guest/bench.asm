@@ -469,13 +469,8 @@ loop_ept_nop:
 
 ; ---------------------------------------------------------------- reporting
 
-; report: one line per kind, then the "done" line. Returns RAX = kinds not measured.
-report:
-	push rbx
-	push rbp
-	xor ebx, ebx                    ; kind index
-	xor ebp, ebp                    ; kinds not measured
-.kind:
+; put_kind: start the line with "bench: kind=<name>" for kind RBX; RDI = the end of what is written.
+put_kind:
 	lea rdi, [line]
 	lea rsi, [s_kind]
 	call put_str
@@ -483,7 +478,16 @@ report:
 	shl rsi, 4
 	lea rax, [kind_names]
 	add rsi, rax
-	call put_str
+	jmp put_str
+
+; report: one line per kind, then the "done" line. Returns RAX = kinds not measured.
+report:
+	push rbx
+	push rbp
+	xor ebx, ebx                    ; kind index
+	xor ebp, ebp                    ; kinds not measured
+.kind:
+	call put_kind
 	imul r15, rbx, RES_SIZE
 	lea rax, [results]
 	add r15, rax
@@ -557,14 +561,7 @@ report:
 	jz .next_kind
 	cmp qword [r15 + RES_ERR], 0
 	jne .next_kind
-	lea rdi, [line]
-	lea rsi, [s_kind]
-	call put_str
-	mov rsi, rbx
-	shl rsi, 4
-	lea rax, [kind_names]
-	add rsi, rax
-	call put_str
+	call put_kind
 	lea rsi, [s_protected]
 	mov rax, [r15 + RES_PROT]
 	call put_field
