@@ -7,6 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+/* A value passed to %llu or %llx. */
+#define ULL(x) ((unsigned long long)(x))
+
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int hv_snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

@@ -19,6 +19,7 @@
 #include "tests/host/fake_vmcs.h"
 #include "vmm/vm/hypercall.h"
 #include "vmm/decode/interruption_info.h"
+#include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 #include "vmm/vmx/vmcs_fields.h"
 
@@ -29,7 +30,6 @@ extern struct guest_regs regs;
 #define BASE (fv.vm.mem_base)
 #define LAST (fv.vm.mem_base + fv.vm.mem_size - 1)
 #define RIP0 (BASE + FAKE_ENTRY_OFFSET)
-#define ULL(x) ((unsigned long long)(x))
 
 #define LEN_CPUID  2
 #define LEN_VMCALL 3

@@ -8,7 +8,6 @@
 #include "vmm/vm/entry_state.h"
 #include "vmm/vm/multiboot_info.h"
 
-#define ULL(x) ((unsigned long long)(x))
 
 static const char *kind_name(enum mb_kind k)
 {

@@ -12,7 +12,6 @@
 #include "vmm/vm/elf.h"
 #include "vmm/vm/image.h"
 
-#define ULL(x) ((unsigned long long)(x))
 #define FOUR_GIB 0x100000000ull
 
 const char *mb_err_name(int err)
