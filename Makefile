@@ -51,6 +51,8 @@ NASMFLAGS  := -f elf64 -g -F dwarf -Werror
 # Host test flags: the same freestanding sources, built for Linux with cmocka.
 HOST_CFLAGS := -std=c11 -O1 -g -Wall -Wextra -Werror -I. -DHV_HOST_TEST -D_DEFAULT_SOURCE -MMD -MP
 SAN_CFLAGS  := $(HOST_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# Concurrency tests (several host threads over the SMP-shared code): ThreadSanitizer.
+TSAN_CFLAGS := $(HOST_CFLAGS) -fsanitize=thread -fno-omit-frame-pointer -pthread
 FUZZ_CFLAGS := -std=c11 -O1 -g -I. -DHV_HOST_TEST -D_DEFAULT_SOURCE -MMD -MP \
                -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 # Host benchmarks: optimised, no sanitizers.
@@ -62,6 +64,7 @@ EFI_SRCS     :=
 HV_ASM       :=
 GUEST_BINS   :=
 HOST_TESTS   :=
+TSAN_TESTS   :=
 FUZZ_TARGETS :=
 HOST_BENCHES :=
 BENCH_DEPS   :=
@@ -125,6 +128,10 @@ $(B)/host-san/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(HOSTCC) $(SAN_CFLAGS) -c $< -o $@
 
+$(B)/host-tsan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(call say,CC,$@)$(HOSTCC) $(TSAN_CFLAGS) -c $< -o $@
+
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(call say,CC,$@)$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
@@ -141,6 +148,13 @@ $(B)/host-san/$(1): $(call objs,host-san,$($(1)_SRCS)) $($(1)_DEPS)
 endef
 $(foreach t,$(HOST_TESTS),$(eval $(call host_test_rule,$(t))))
 
+# A TSan test T lists T_SRCS like a host test; it is built once, with ThreadSanitizer.
+define tsan_test_rule
+$(B)/host-tsan/$(1): $(call objs,host-tsan,$($(1)_SRCS)) $($(1)_DEPS)
+	$$(call say,LD,$$@)$$(HOSTCC) $$(TSAN_CFLAGS) $$(filter %.o,$$^) -o $$@ -lcmocka $$($(1)_LIBS)
+endef
+$(foreach t,$(TSAN_TESTS),$(eval $(call tsan_test_rule,$(t))))
+
 define fuzz_rule
 $(B)/fuzz/$(1): $(call objs,fuzz,$($(1)_SRCS))
 	$$(call say,LD,$$@)$$(CLANG) $$(FUZZ_CFLAGS) $$^ -o $$@
@@ -153,19 +167,19 @@ $(B)/bench/$(1): $(call objs,bench,$($(1)_SRCS))
 endef
 $(foreach t,$(HOST_BENCHES),$(eval $(call bench_rule,$(t))))
 
-HOST_BINS := $(foreach t,$(HOST_TESTS),$(B)/host/$(t) $(B)/host-san/$(t))
+HOST_BINS := $(foreach t,$(HOST_TESTS),$(B)/host/$(t) $(B)/host-san/$(t)) $(foreach t,$(TSAN_TESTS),$(B)/host-tsan/$(t))
 FUZZ_BINS := $(foreach t,$(FUZZ_TARGETS),$(B)/fuzz/$(t))
 
 host-tests: $(HOST_BINS)
 
 # make check: the fast loop, host tests only.
 check: host-tests
-	@HOST_TESTS="$(HOST_TESTS)" tools/test-runner.sh host
+	@HOST_TESTS="$(HOST_TESTS)" TSAN_TESTS="$(TSAN_TESTS)" tools/test-runner.sh host
 
 # make test: everything, from a fresh machine.
 test: deps
 	@$(MAKE) --no-print-directory all host-tests $(FUZZ_BINS)
-	@HOST_TESTS="$(HOST_TESTS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" LINT=1 tools/test-runner.sh all
+	@HOST_TESTS="$(HOST_TESTS)" TSAN_TESTS="$(TSAN_TESTS)" FUZZ_TARGETS="$(FUZZ_TARGETS)" LINT=1 tools/test-runner.sh all
 
 # make lint: the static checks make test also runs (tools/lint.sh).
 lint:

@@ -3,7 +3,7 @@
 #   tools/test-runner.sh host   host unit tests (plain and under ASan+UBSan) and shell tests
 #   tools/test-runner.sh all    the above, bounded fuzzing, and the boot tests in Bochs and QEMU
 # Every test reports TAP lines ("ok ..." / "not ok ..."); this script counts them.
-# Environment: HOST_TESTS, FUZZ_TARGETS (from make), LINT=1 (also tools/lint.sh),
+# Environment: HOST_TESTS, TSAN_TESTS, FUZZ_TARGETS (from make), LINT=1 (also tools/lint.sh),
 #              FUZZ_SECONDS (default 20 per target),
 #              BOOT_JOBS (default 2), BOOT_FILTER (a regex on boot-test names).
 set -u
@@ -35,6 +35,9 @@ export CMOCKA_MESSAGE_OUTPUT=TAP
 for t in ${HOST_TESTS:-}; do
   run_tap "host/$t" "$B/host/$t"
   run_tap "san/$t" env ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 "$B/host-san/$t"
+done
+for t in ${TSAN_TESTS:-}; do
+  run_tap "tsan/$t" env TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 "$B/host-tsan/$t"
 done
 for s in tests/shell/*.sh; do
   [ -e "$s" ] || continue
