@@ -151,12 +151,14 @@ struct abi_const {
 #define ABI(n) { #n, n }
 static const struct abi_const c_abi[] = {
 	ABI(HC_NOP), ABI(HC_PRINT), ABI(HC_DONE), ABI(HC_PROTECT), ABI(HC_EPT_MISCONFIG_DEMO),
-	ABI(HC_SET_RESUME), ABI(HC_BENCH_REFERENCE), ABI(HC_WRITE),
+	ABI(HC_SET_RESUME), ABI(HC_BENCH_REFERENCE), ABI(HC_WRITE), ABI(HC_VCPU_START), ABI(HC_VCPU_INDEX),
 	ABI(HC_PERM_R), ABI(HC_PERM_W), ABI(HC_PERM_X), ABI(HC_FAULT_REGRANT), ABI(HC_FAULT_KEEP),
 	ABI(HC_FAULT_RESUME),
 	ABI(HC_E_UNKNOWN), ABI(HC_E_RANGE), ABI(HC_E_ALIGN), ABI(HC_E_LENGTH), ABI(HC_E_INVAL),
-	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM), ABI(HC_E_NORESUME), ABI(HC_E_PRIV),
+	ABI(HC_E_NOSPACE), ABI(HC_E_NOMEM), ABI(HC_E_NORESUME), ABI(HC_E_PRIV), ABI(HC_E_VCPU),
+	ABI(HC_E_STARTED),
 	ABI(GUEST_SERIAL_PORT), ABI(GUEST_DEBUG_PORT), ABI(GUEST_EXIT_PORT), ABI(CPUID_HV_BASE),
+	ABI(CPUID_HV_MAX_LEAF),
 };
 
 /* Is name one of the constants (or a HC_ name, which must be one)? */
@@ -206,9 +208,11 @@ static void test_hypercall_abi(void **state)
 static void test_hypercall_distinct(void **state)
 {
 	static const long long calls[] = { HC_NOP, HC_PRINT, HC_DONE, HC_PROTECT, HC_EPT_MISCONFIG_DEMO,
-					   HC_SET_RESUME, HC_BENCH_REFERENCE, HC_WRITE };
+					   HC_SET_RESUME, HC_BENCH_REFERENCE, HC_WRITE, HC_VCPU_START,
+					   HC_VCPU_INDEX };
 	static const long long errors[] = { HC_E_UNKNOWN, HC_E_RANGE, HC_E_ALIGN, HC_E_LENGTH,
-					    HC_E_INVAL, HC_E_NOSPACE, HC_E_NOMEM, HC_E_NORESUME, HC_E_PRIV };
+					    HC_E_INVAL, HC_E_NOSPACE, HC_E_NOMEM, HC_E_NORESUME, HC_E_PRIV,
+					    HC_E_VCPU, HC_E_STARTED };
 
 	(void)state;
 	for (size_t i = 0; i < ARRAY_SIZE(calls); i++)

@@ -21,6 +21,9 @@ enum hypercall {
 	                              (RIP advanced, nothing else) until an exit of another reason */
 	HC_WRITE = 7,              /* RDI = GPA of bytes, RSI = their count (<= HC_PRINT_MAX) -> the count;
 	                              prints them as one [guest] line */
+	HC_VCPU_START = 8,         /* RDI = vCPU index (1 .. count-1), RSI = RIP, RDX = RSP (both in guest
+	                              memory) -> 0; that vCPU starts there (docs/guest-abi.md, "vCPUs") */
+	HC_VCPU_INDEX = 9,         /* -> the calling vCPU's index (0 .. count-1) */
 };
 
 enum { HC_PERM_R = 1, HC_PERM_W = 2, HC_PERM_X = 4, HC_PERM_ALL = 7 };
@@ -38,13 +41,17 @@ enum hypercall_error {
 	HC_E_NOMEM = -7,           /* no memory for EPT tables */
 	HC_E_NORESUME = -8,        /* HC_FAULT_RESUME without a resume address (HC_SET_RESUME first) */
 	HC_E_PRIV = -9,            /* called from CPL > 0: only HC_NOP is answered outside the guest's kernel */
+	HC_E_VCPU = -10,           /* no such vCPU to start: index 0, the caller's own, or >= the count */
+	HC_E_STARTED = -11,        /* that vCPU was started before (it runs, or it has ended) */
 };
 
 /* The hypervisor's CPUID leaves, answered without the real CPUID. */
 #define CPUID_HV_BASE        0x40000000u   /* -> EAX = the highest leaf, EBX:ECX:EDX = vendor */
 #define CPUID_HV_LAST        0x400000ffu   /* the range reserved for hypervisors */
-#define CPUID_HV_MAX_LEAF    0x40000001u   /* -> EAX = HV_ABI_VERSION */
-#define HV_ABI_VERSION       1
+#define CPUID_HV_MAX_LEAF    0x40000001u   /* -> EAX = HV_ABI_VERSION, EBX = vCPU count, ECX = this
+                                              vCPU's index */
+#define HV_ABI_VERSION       2             /* 2: vCPUs (HC_VCPU_START, HC_VCPU_INDEX, leaf 0x40000001
+                                              EBX/ECX) */
 /* "MiniHVMiniHV" as CPUID returns a vendor: EBX, ECX, EDX, little-endian. */
 #define HV_VENDOR_EBX 0x696e694du          /* "Mini" */
 #define HV_VENDOR_ECX 0x694d5648u          /* "HVMi" */
