@@ -3,7 +3,7 @@
 # plus the name table vmm/vm/guest_select.c searches).
 # A new built-in guest: add guest/NAME.asm and NAME to GUEST_NAMES (or a kernel's name to
 # GUEST_KERNEL_NAMES); HV.CFG guest=NAME selects it.
-GUEST_NAMES := default bench triple spin halt outside eptflood serialflood badcall realhw mwait
+GUEST_NAMES := default bench triple spin halt outside eptflood serialflood badcall realhw mwait smpshoot smpcalls smpend
 GUEST_BINS  := $(foreach g,$(GUEST_NAMES),$(B)/guest/$(g).bin)
 GUEST_KERNEL_NAMES := mbinfo realmode longmode
 GUEST_KERNEL_BINS  := $(foreach k,$(GUEST_KERNEL_NAMES),$(B)/guest/builtin/$(k).elf)
