@@ -18,3 +18,7 @@ test_exit_events_SRCS = tests/host/test_exit_events.c tests/host/exit_harness.c 
 # A Multiboot guest's exits: GPA != HPA, its mode switches (vmm/exit/cr_mode.c).
 HOST_TESTS += test_exit_multiboot
 test_exit_multiboot_SRCS = tests/host/test_exit_multiboot.c tests/host/exit_harness.c $(DISPATCH_SRCS)
+
+# One guest with several vCPUs: HC_VCPU_START/INDEX, the EPT shootdown, each vCPU ending itself.
+HOST_TESTS += test_exit_vcpus
+test_exit_vcpus_SRCS = tests/host/test_exit_vcpus.c tests/host/exit_harness.c $(DISPATCH_SRCS)

@@ -22,6 +22,7 @@ test_guest_image_DEPS   = $(B)/guest/default.bin
 
 # The exit path as the image has it, over the fakes (its host tests: mk/tests_exit.mk).
 DISPATCH_SRCS = $(sort $(wildcard vmm/exit/*.c) vmm/vm/entry_gate.c $(ENTRY_CHECK_SRCS) vmm/vm/hypercall.c vmm/vm/protect.c vmm/vm/misconfig_demo.c \
+                vmm/vm/shootdown.c vmm/vm/vcpu_start.c vmm/vm/vmcs_setup.c vmm/vmx/errata.c \
                 vmm/vm/guest_ept.c vmm/vm/end.c vmm/vm/budget.c vmm/vm/entry_state.c vmm/vmx/controls.c \
                 vmm/decode/exit_reasons.c vmm/status.c \
                 arch/x86_64/lapic.c arch/x86_64/nmi.c \

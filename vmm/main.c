@@ -22,6 +22,7 @@
 #include "vmm/shutdown.h"
 #include "vmm/smp/ap.h"
 #include "vmm/vm/run.h"
+#include "vmm/vm/vcpu_start.h"
 #include "vmm/vmx/cap_report.h"
 #include "vmm/vmx/enable.h"
 
@@ -117,6 +118,8 @@ void hv_main(void *arg)
 {
 	char why[LOG_LINE_MAX];
 	enum hv_status s;
+	uint64_t tsc_per_ms;
+	unsigned ncpus;
 
 	boot = arg;
 	shutdown_init(boot);
@@ -132,6 +135,11 @@ void hv_main(void *arg)
 	if (s != HV_OK)
 		hv_fatal(s, why);
 	vmx_report_caps(&caps);
-	smp_start_aps(boot, &caps);
-	vm_run(boot, &caps);
+	vcpus_init(tss_base());   /* GS: this_vcpu() from here on */
+	ncpus = smp_start_aps(boot, &caps, &tsc_per_ms);
+	if (ncpus > 1) {
+		//TMP log_set_cpu_source(vcpu_this_index);
+		//TMP log_set_cpu_tags(true);   /* several CPUs log from here on: each line says which */
+	}
+	vm_run(boot, &caps, ncpus, tsc_per_ms);
 }

@@ -17,6 +17,7 @@ const char *hv_status_name(enum hv_status s)
 	case HV_E_VMLAUNCH: return "E_VMLAUNCH";
 	case HV_E_GUEST: return "E_GUEST";
 	case HV_E_EPT: return "E_EPT";
+	case HV_E_SMP: return "E_SMP";
 	}
 	return "E_UNKNOWN";
 }
@@ -45,6 +46,8 @@ const char *hv_status_advice(enum hv_status s)
 		return "VM entry failed; the lines above name the check and dump the guest state";
 	case HV_E_EPT:
 		return "building the guest's EPT failed (reason above)";
+	case HV_E_SMP:
+		return "a processor stopped answering (named above); try HV.CFG cpus=1 and report this log";
 	default:
 		return "see the lines above";
 	}

@@ -17,6 +17,7 @@ enum hv_status {
 	HV_E_VMLAUNCH = 11,       /* VMLAUNCH/VMRESUME failed or VM entry failed */
 	HV_E_GUEST = 12,          /* the guest was stopped: fault, bad access, timeout */
 	HV_E_EPT = 13,            /* building the guest's EPT failed */
+	HV_E_SMP = 14,            /* another processor did not answer (an EPT invalidation, a vCPU's end) */
 };
 
 const char *hv_status_name(enum hv_status s);   /* "E_NO_VTX"; "OK" */

@@ -3,9 +3,12 @@
 #include "arch/x86_64/nmi.h"
 
 volatile uint64_t nmi_root_count;
+bool (*nmi_root_hook)(void);
 
 void host_nmi(struct trap_frame *f)
 {
 	(void)f;
-	nmi_root_count++;
+	if (nmi_root_hook && nmi_root_hook())
+		return;
+	__atomic_fetch_add(&nmi_root_count, 1, __ATOMIC_RELAXED);   /* any CPU may take one */
 }

@@ -330,7 +330,7 @@ static void check_leaf(void *ctx, uint64_t gpa, uint64_t size, uint64_t entry)
 		c->bad = 1, c->bad_gpa = gpa;
 		return;
 	}
-	if (fv.vm.misconfig_gpa && gpa == fv.vm.misconfig_gpa && size == K4) {
+	if (fv.vcpu.misconfig_gpa && gpa == fv.vcpu.misconfig_gpa && size == K4) {
 		if (perm != EPT_WRITE)
 			c->bad = 2, c->bad_gpa = gpa;
 		return;
@@ -426,12 +426,12 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 			changed |= (uint16_t)(1u << i);
 	if (reference) {
 		CHECK(rip == next && !changed, "reference path: RIP must advance, registers stay");
-		CHECK(vm_exits_total(&fv.vm) == total_before, "reference path exits are not counted");
+		CHECK(vcpu_exits_total(&fv.vcpu) == total_before, "reference path exits are not counted");
 		return;
 	}
-	CHECK(vm_exits_total(&fv.vm) == total_before + (basic < EXIT_REASON_COUNT), "vm_exits_total");
+	CHECK(vcpu_exits_total(&fv.vcpu) == total_before + (basic < EXIT_REASON_COUNT), "vm_exits_total");
 	if (basic < EXIT_REASON_COUNT)
-		CHECK(fv.vm.exit_counts[basic] == count_before + 1, "exit_counts[%u]", basic);
+		CHECK(fv.vcpu.exit_counts[basic] == count_before + 1, "exit_counts[%u]", basic);
 
 	switch (basic) {
 	case EXIT_REASON_CPUID:
@@ -504,9 +504,9 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 			}
 			CHECK(rip == next, "CR8 access: RIP");
 			if (q.type == CR_ACCESS_MOV_TO)
-				CHECK(!changed && fv.vm.tpr == before->gpr[q.gpr], "MOV to CR8: kept");
+				CHECK(!changed && fv.vcpu.tpr == before->gpr[q.gpr], "MOV to CR8: kept");
 			else
-				CHECK(!(changed & ~(1u << q.gpr)) && now->gpr[q.gpr] == fv.vm.tpr, "MOV from CR8");
+				CHECK(!(changed & ~(1u << q.gpr)) && now->gpr[q.gpr] == fv.vcpu.tpr, "MOV from CR8");
 			break;
 		}
 		CHECK(q.cr == 3 && q.gpr != GPR_RSP, "a CR access other than CR3 or CR8 resumed the guest");
@@ -544,7 +544,7 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 		break;
 	case EXIT_REASON_EPT_MISCONFIG:
 		CHECK(!changed && rip == rip_before, "EPT misconfig repaired: RIP and registers unchanged");
-		CHECK(fv.vm.misconfig_gpa == 0, "EPT misconfig repaired but still planted");
+		CHECK(fv.vcpu.misconfig_gpa == 0, "EPT misconfig repaired but still planted");
 		break;
 	default:
 		CHECK(0, "exit reason 0x%x resumed the guest", e->reason);
@@ -694,7 +694,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	CHECK(fake_vm_reset(&fv), "EPT tables leaked by the previous guest");
 	fv.vm.exit_log = !(data[0] & 1);
-	fake_hw.tsc = fv.vm.deadline - (uint64_t[]){ 0, 1, 0x100000000ull, 0x2fffffffeull }[(data[0] >> 2) & 3];
+	fake_hw.tsc = fv.vcpu.deadline - (uint64_t[]){ 0, 1, 0x100000000ull, 0x2fffffffeull }[(data[0] >> 2) & 3];
 	ev_msr = ev_violation = 0;
 	fake_regs_init(&fv, &e.regs);
 	data++, size--;
@@ -706,12 +706,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bool reference;
 
 		build_exit(data, &e);
-		budget_before = fv.vm.deadline > fake_hw.tsc ? fv.vm.deadline - fake_hw.tsc : 0;
+		budget_before = fv.vcpu.deadline > fake_hw.tsc ? fv.vcpu.deadline - fake_hw.tsc : 0;
 		before = e.regs;
 		rip_before = fake_vmcs_get(GUEST_RIP);
-		total_before = vm_exits_total(&fv.vm);
+		total_before = vcpu_exits_total(&fv.vcpu);
 		count_before = (e.reason & EXIT_REASON_BASIC_MASK) < EXIT_REASON_COUNT ?
-			       fv.vm.exit_counts[e.reason & EXIT_REASON_BASIC_MASK] : 0;
+			       fv.vcpu.exit_counts[e.reason & EXIT_REASON_BASIC_MASK] : 0;
 		reference = fake_vmcs_get(HOST_RIP) == (uint64_t)(uintptr_t)vmx_exit_reference &&
 			    e.reason == EXIT_REASON_CPUID;
 		if (!reference && !(e.reason & EXIT_REASON_ENTRY_FAILURE))

@@ -104,6 +104,12 @@ static void map_pool(void)
 static void guest(struct ec_machine *m)
 {
 	memset(&m->vm, 0, sizeof(m->vm));
+	memset(&m->vcpu, 0, sizeof(m->vcpu));
+	m->vm.vcpu = &m->vcpu;
+	m->vm.nvcpus = 1;
+	m->vcpu.vm = &m->vm;
+	m->vcpu.self = &m->vcpu;
+	test_vcpu = &m->vcpu;
 	m->bi.guest_mem_base = ECM_GUEST_BASE;
 	m->bi.guest_mem_size = ECM_GUEST_SIZE;
 	m->vm.bi = &m->bi;
@@ -156,7 +162,7 @@ void ecm_vmcs_setup(struct ec_machine *m)
 	assert_int_equal(m->vm.eptp & ~0xfffull, ECM_EPT_ROOT);
 	assert_no_failed_vmwrite(m);
 	m->facts.current_vmcs = fake_hw.current_vmcs;
-	assert_int_equal(m->facts.current_vmcs, m->vm.vmcs_pa);
+	assert_int_equal(m->facts.current_vmcs, m->vcpu.vmcs_pa);
 }
 
 /* ------------------------------------------------------------------ the VMCS and memory */

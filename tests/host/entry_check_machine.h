@@ -57,6 +57,7 @@ struct ec_machine {
 	struct entry_check_facts facts;
 	struct boot_info bi;        /* bi.cfg: HV.CFG's defaults, and what ecm_config parsed */
 	struct vm vm;               /* the guest as vmcs_setup leaves it */
+	struct vcpu vcpu;           /* its one vCPU */
 	uint32_t unwritten[64];     /* fields the checker read that the VMCS does not have */
 	size_t nunwritten;
 	uint64_t page_pa[ECM_MAX_PAGES];

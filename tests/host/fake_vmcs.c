@@ -524,6 +524,26 @@ void hv_end(enum hv_status s)
 	longjmp(*end_jmp, 1);
 }
 
+/* vmm/vm/vcpu_start.c: an AP whose vCPU ended halts for good; here the exit ends as hv_end's. */
+unsigned fake_parked;
+
+void vcpu_park(void)
+{
+	fake_parked++;
+	if (!end_jmp) {
+		fprintf(stderr, "fake_vmcs: vcpu_park outside fake_exit\n");
+		abort();
+	}
+	longjmp(*end_jmp, 1);
+}
+
+void vcpu_ap_main(struct vcpu *v)
+{
+	(void)v;
+	fprintf(stderr, "fake_vmcs: vcpu_ap_main called\n");
+	abort();
+}
+
 void hv_fatal(enum hv_status s, const char *why)
 {
 	hv_log("FATAL %s (code %d): %s", hv_status_name(s), (int)s, why);
@@ -553,6 +573,15 @@ void vmx_exit_entry(void)
 void vmx_exit_reference(void)
 {
 	fprintf(stderr, "fake_vmcs: vmx_exit_reference called\n");
+	abort();
+}
+
+/* A vCPU's VMLAUNCH on another CPU (vmm/vm/vcpu_start.c): host tests start vCPUs but never run
+ * their CPUs, so reaching it is a test bug. */
+uint64_t vmx_launch(struct guest_regs *regs)
+{
+	(void)regs;
+	fprintf(stderr, "fake_vmcs: vmx_launch called\n");
 	abort();
 }
 
@@ -675,6 +704,7 @@ static bool build_ept(struct fake_vm *fv)
 }
 
 uint32_t fake_lapic_page[1024];
+struct vcpu *test_vcpu;   /* vmm/vm/vcpu.h: this_vcpu() in host tests */
 
 static void init_vm_state(struct fake_vm *fv)
 {
@@ -682,7 +712,15 @@ static void init_vm_state(struct fake_vm *fv)
 	uint64_t base = (uint64_t)fv->mem;
 	char why[120];
 
+	struct vcpu *v = &fv->vcpu;
+
 	memset(vm, 0, sizeof(*vm));
+	memset(v, 0, sizeof(*v));
+	v->self = v;
+	v->vm = vm;
+	vm->vcpu = v;
+	vm->nvcpus = 1;
+	vm->first_fail = -1;
 	vm->bi = &fv->bi;
 	vm->caps = &fv->caps;
 	vm->multiboot = fv->multiboot;
@@ -693,15 +731,15 @@ static void init_vm_state(struct fake_vm *fv)
 	vm->entry_gpa = vm->mem_base + FAKE_ENTRY_OFFSET;
 	vm->guest_name = "test";
 	vm->exit_log = fv->bi.cfg.exit_log;
-	vm->vmcs_pa = 0x1000;
+	v->vmcs_pa = 0x1000;
 	vm->linear_addr_bits = 48;
 	if (fv->multiboot) {
-		vm->launch_regs.gpr[GPR_RAX] = MULTIBOOT_BOOTLOADER_MAGIC;
-		vm->launch_regs.gpr[GPR_RBX] = MB_INFO_GPA;
+		v->launch_regs.gpr[GPR_RAX] = MULTIBOOT_BOOTLOADER_MAGIC;
+		v->launch_regs.gpr[GPR_RBX] = MB_INFO_GPA;
 	} else {
-		vm->launch_regs.gpr[GPR_RDI] = base;
-		vm->launch_regs.gpr[GPR_RSI] = fv->mem_size;
-		vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+		v->launch_regs.gpr[GPR_RDI] = base;
+		v->launch_regs.gpr[GPR_RSI] = fv->mem_size;
+		v->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
 	}
 	pool_init((uint64_t)(uintptr_t)fv->pool, FAKE_POOL_PAGES * K4);
 	if (protect_init(vm, why, sizeof(why)) != HV_OK) {
@@ -711,12 +749,13 @@ static void init_vm_state(struct fake_vm *fv)
 	/* The time budget as budget_setup and budget_start leave it, at the fake clock's start. */
 	vm->budget_ticks = (fv->bi.cfg.guest_budget_mtsc ? fv->bi.cfg.guest_budget_mtsc : HV_DEFAULT_BUDGET_MTSC) *
 			   1000000ull;
-	vm->deadline = FAKE_TSC_START + vm->budget_ticks;
-	vm->budget_exits = BUDGET_CHECK_EXITS;
+	v->deadline = FAKE_TSC_START + vm->budget_ticks;
+	v->budget_exits = BUDGET_CHECK_EXITS;
 	vm->timer = true;
 	memset(fake_lapic_page, 0, sizeof(fake_lapic_page));
 	host_lapic = (struct lapic){ .present = true, .mmio = fake_lapic_page };
-	current_vm = vm;
+	test_vcpu = v;
+	v->state = VCPU_RUNNING;
 }
 
 static void capture_sink(const char *s, size_t n);
@@ -912,8 +951,8 @@ void fake_vm_set_ept_caps(struct fake_vm *fv, uint64_t ept_vpid_cap)
 
 void fake_vm_destroy(struct fake_vm *fv)
 {
-	if (current_vm == &fv->vm)
-		current_vm = 0;
+	if (test_vcpu == &fv->vcpu)
+		test_vcpu = 0;
 	if (fv->vm.ept.root)
 		ept_destroy(&fv->vm.ept);
 	arena_fini(&fv->arena);
@@ -931,7 +970,7 @@ void fake_vm_protect_memory(struct fake_vm *fv, bool read_only)
 
 void fake_regs_init(const struct fake_vm *fv, struct guest_regs *r)
 {
-	*r = fv->vm.launch_regs;
+	*r = fv->vcpu.launch_regs;
 }
 
 /* ------------------------------------------------------------------ the log */

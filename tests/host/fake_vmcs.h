@@ -142,6 +142,7 @@ bool fake_exit(struct guest_regs *regs);
 bool fake_call(void (*fn)(void *arg), void *arg);
 extern enum hv_status fake_end_status;
 extern unsigned fake_end_calls;
+extern unsigned fake_parked;     /* vcpu_park calls (an AP's vCPU ended) */
 
 /* ------------------------------------------------------------------ a guest */
 
@@ -157,6 +158,7 @@ struct fake_vm_opts {
 
 struct fake_vm {
 	struct vm vm;
+	struct vcpu vcpu;           /* its one vCPU (this_vcpu() while it runs) */
 	struct vmx_caps caps;
 	struct boot_info bi;
 	struct ept_arena arena;

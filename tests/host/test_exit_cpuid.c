@@ -47,8 +47,10 @@ static void test_cpuid_hypervisor_range(void **state)
 	(void)state;
 	regs.gpr[GPR_RAX] = 0x40000001;
 	run_resumed(EXIT_REASON_CPUID, 0, LEN_CPUID);
-	assert_int_equal(regs.gpr[GPR_RAX], 1);          /* ABI version */
-	assert_int_equal(regs.gpr[GPR_RBX] | regs.gpr[GPR_RCX] | regs.gpr[GPR_RDX], 0);
+	assert_int_equal(regs.gpr[GPR_RAX], 2);          /* ABI version: 2 has vCPUs */
+	assert_int_equal(regs.gpr[GPR_RBX], 1);          /* vCPUs */
+	assert_int_equal(regs.gpr[GPR_RCX], 0);          /* this one's index */
+	assert_int_equal(regs.gpr[GPR_RDX], 0);
 	/* The rest of the hypervisor range reads 0, still without CPUID; above it is the CPU's. */
 	for (uint32_t leaf = 0x40000002; leaf <= 0x400000ff; leaf += 0x35) {
 		regs.gpr[GPR_RAX] = leaf;
@@ -292,9 +294,9 @@ static void test_rip_advances_by_instruction_length(void **state)
 		}
 	}
 	assert_int_equal(fake_vmcs_failed_writes() + fake_vmcs_failed_reads(), 0);
-	assert_int_equal(vm_exits_total(&fv.vm), 8 * 15);
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_HLT], 15);
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_MWAIT], 15);
+	assert_int_equal(vcpu_exits_total(&fv.vcpu), 8 * 15);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_HLT], 15);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_MWAIT], 15);
 }
 
 /* MONITOR and MWAIT (vmm/exit/monitor_mwait.c) are skipped like HLT: whatever the hint and the
@@ -319,8 +321,8 @@ static void test_monitor_mwait_skipped(void **state)
 		assert_int_equal(fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD), 0);
 	}
 	assert_int_equal(rip(), RIP0 + 100 * 6);
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_MONITOR], 100);
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_MWAIT], 100);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_MONITOR], 100);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_MWAIT], 100);
 	assert_log_empty();
 }
 

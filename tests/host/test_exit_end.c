@@ -59,7 +59,7 @@ static void test_summary_wraps_long_lines(void **state)
 	(void)state;
 	/* Counts with many digits, so the list passes 180 characters. */
 	for (size_t k = 0; k < sizeof(reasons) / sizeof(reasons[0]); k++)
-		fv.vm.exit_counts[reasons[k]] = 1234567890123ull + k;
+		fv.vcpu.exit_counts[reasons[k]] = 1234567890123ull + k;
 	regs.gpr[GPR_RAX] = 0x40000000;
 	regs.gpr[GPR_RCX] = 0;
 	set_violation(0, 0);
@@ -97,16 +97,16 @@ static void test_summary_lines_at_most_180(void **state)
 		fake_regs_init(&fv, &regs);
 		fake_log_reset();
 		for (size_t k = 0; k < sizeof(reasons) / sizeof(reasons[0]); k++) {
-			fv.vm.exit_counts[reasons[k]] = v + k;
+			fv.vcpu.exit_counts[reasons[k]] = v + k;
 			total += v + k;
 		}
 		done(0);
-		assert_int_equal(vm_exits_total(&fv.vm), total + 1);   /* and the HC_DONE */
-		n = (size_t)snprintf(want, sizeof(want), "guest=test exits=%llu", ULL(vm_exits_total(&fv.vm)));
+		assert_int_equal(vcpu_exits_total(&fv.vcpu), total + 1);   /* and the HC_DONE */
+		n = (size_t)snprintf(want, sizeof(want), "guest=test exits=%llu", ULL(vcpu_exits_total(&fv.vcpu)));
 		for (uint32_t r = 0; r < EXIT_REASON_COUNT; r++)
-			if (fv.vm.exit_counts[r])
+			if (fv.vcpu.exit_counts[r])
 				n += (size_t)snprintf(want + n, sizeof(want) - n, " %s=%llu", exit_reason_name(r),
-						      ULL(fv.vm.exit_counts[r]));
+						      ULL(fv.vcpu.exit_counts[r]));
 		summary(sum, sizeof(sum));
 		assert_string_equal(sum, want);
 		for (long i = fake_log_find("[hv] summary: ", 0); i >= 0; i = fake_log_find("[hv] summary: ", (size_t)i + 1)) {
@@ -147,7 +147,7 @@ static void test_unhandled_exits_end_guest(void **state)
 		assert_true(fake_log_find("[hv] guest-regs r8=0x8888 ", 0) >= 0);
 	}
 	/* The total is the sum of the per-reason counts: reasons beyond the table are not in it. */
-	assert_int_equal(vm_exits_total(&fv.vm), sizeof(reasons) / sizeof(reasons[0]) - 3);
+	assert_int_equal(vcpu_exits_total(&fv.vcpu), sizeof(reasons) / sizeof(reasons[0]) - 3);
 	assert_int_equal(rip(), RIP0);
 }
 
@@ -205,7 +205,7 @@ static void test_hlt(void **state)
 		     ULL(RIP0 + 2));
 	assert_int_equal(rip(), RIP0 + 2);
 	assert_int_equal(fake_log_count("[hv] guest-regs "), 2);
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_HLT], 3);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_HLT], 3);
 }
 
 static void test_exception_nmi(void **state)
@@ -225,7 +225,7 @@ static void test_nmi_during_guest_resumes(void **state)
 	fake_vmcs_set(VM_EXIT_INTR_INFO, INTR_INFO_VALID | (INTR_TYPE_NMI << 8) | 2);
 	run_resumed(EXIT_REASON_EXCEPTION_NMI, 0, 0);
 	run_resumed(EXIT_REASON_EXCEPTION_NMI, 0, 0);
-	assert_int_equal(fv.vm.nmis, 2);
+	assert_int_equal(fv.vcpu.nmis, 2);
 	assert_int_equal(fake_hw.nmi_unblocks, 2);
 	assert_int_equal(rip(), RIP0);
 	assert_int_equal(fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD), 0);   /* not passed to the guest */
@@ -240,15 +240,15 @@ static void test_nmi_during_guest_resumes(void **state)
 static void test_budget_counts_exits(void **state)
 {
 	(void)state;
-	fv.vm.budget_exits = 2;
-	fake_hw.tsc = fv.vm.deadline - 1;
+	fv.vcpu.budget_exits = 2;
+	fake_hw.tsc = fv.vcpu.deadline - 1;
 	run_resumed(EXIT_REASON_CPUID, 0, 2);
-	assert_int_equal(fv.vm.budget_exits, 1);
+	assert_int_equal(fv.vcpu.budget_exits, 1);
 	run_resumed(EXIT_REASON_CPUID, 0, 2);   /* read: not yet: re-armed, timer set to what is left */
-	assert_int_equal(fv.vm.budget_exits, BUDGET_CHECK_EXITS);
+	assert_int_equal(fv.vcpu.budget_exits, BUDGET_CHECK_EXITS);
 	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 1);
-	fv.vm.budget_exits = 1;
-	fake_hw.tsc = fv.vm.deadline;
+	fv.vcpu.budget_exits = 1;
+	fake_hw.tsc = fv.vcpu.deadline;
 	assert_true(run(EXIT_REASON_CPUID, 0, 2));
 	assert_ended(HV_E_GUEST, "ended: time budget used up (counted at an exit: the hypervisor's work on its "
 		     "exits is charged)");
@@ -257,7 +257,7 @@ static void test_budget_counts_exits(void **state)
 static void test_preemption_timer(void **state)
 {
 	(void)state;
-	fake_hw.tsc = fv.vm.deadline;   /* the wall-clock budget is spent */
+	fake_hw.tsc = fv.vcpu.deadline;   /* the wall-clock budget is spent */
 	assert_true(run(EXIT_REASON_PREEMPTION_TIMER, 0, 0));
 	assert_ended(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
 }
@@ -268,7 +268,7 @@ static void test_preemption_timer_rounds(void **state)
 	/* The timer counts guest time only: when it fires before the wall-clock deadline, it is
 	 * re-armed with what is left of it, at most 2^32 - 1 counts a round (IA32_VMX_MISC rate 0
 	 * on the fake CPU: one count per TSC tick). */
-	fake_hw.tsc = fv.vm.deadline - 0x123456789ull;
+	fake_hw.tsc = fv.vcpu.deadline - 0x123456789ull;
 	run_resumed(EXIT_REASON_PREEMPTION_TIMER, 0, 0);
 	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0xffffffffull);
 	fake_hw.tsc += 0xffffffffull;
@@ -276,7 +276,7 @@ static void test_preemption_timer_rounds(void **state)
 	assert_int_equal(fake_vmcs_get(VMX_PREEMPTION_TIMER_VALUE), 0x123456789ull - 0xffffffffull);
 	assert_int_equal(rip(), RIP0);
 	assert_log_empty();
-	fake_hw.tsc = fv.vm.deadline + 1;
+	fake_hw.tsc = fv.vcpu.deadline + 1;
 	assert_true(run(EXIT_REASON_PREEMPTION_TIMER, 0, 0));
 	assert_ended(HV_E_GUEST, "ended: time budget used up (VMX-preemption timer)");
 	{

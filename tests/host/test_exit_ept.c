@@ -120,7 +120,7 @@ static void test_ept_misconfig_planted_is_repaired(void **state)
 	t = translate(page);
 	assert_int_equal(t.perm, EPT_READ | EPT_WRITE | EPT_EXEC);
 	assert_int_equal(t.hpa, page);
-	assert_int_equal(fv.vm.misconfig_gpa, 0);
+	assert_int_equal(fv.vcpu.misconfig_gpa, 0);
 	/* And the demo can be planted again. */
 	assert_int_equal(hypercall(HC_EPT_MISCONFIG_DEMO, page, 0, 0), 0);
 }

@@ -30,7 +30,7 @@ static void test_external_interrupt_eoi_and_resume(void **state)
 	fake_vmcs_set(VM_EXIT_INTR_INFO, INTR_INFO_VALID | (INTR_TYPE_EXTERNAL << 8) | 0x41);
 	run_resumed(EXIT_REASON_EXTERNAL_INTERRUPT, 0, 0);
 	assert_int_equal(fake_lapic_page[LAPIC_EOI_WORD], 0);     /* EOI written */
-	assert_int_equal(fv.vm.interrupts, 1);
+	assert_int_equal(fv.vcpu.interrupts, 1);
 	assert_int_equal(rip(), RIP0);
 	assert_int_equal(fake_vmcs_writes_to(VM_ENTRY_INTR_INFO_FIELD), 0);   /* never the guest's */
 	log_pump();
@@ -43,7 +43,7 @@ static void test_cr8_is_the_guests_own(void **state)
 	(void)state;
 	regs.gpr[GPR_RBX] = 0xb;
 	run_resumed(EXIT_REASON_CR_ACCESS, cr_q(8, CR_ACCESS_MOV_TO, GPR_RBX), 4);
-	assert_int_equal(fv.vm.tpr, 0xb);
+	assert_int_equal(fv.vcpu.tpr, 0xb);
 	assert_int_equal(rip(), RIP0 + 4);
 	assert_int_equal(fake_lapic_page[0x80 / 4], 0);           /* the real TPR untouched */
 	regs.gpr[GPR_RDX] = 0;
@@ -54,7 +54,7 @@ static void test_cr8_is_the_guests_own(void **state)
 	regs.gpr[GPR_RBX] = 0x10;
 	run_resumed(EXIT_REASON_CR_ACCESS, cr_q(8, CR_ACCESS_MOV_TO, GPR_RBX), 4);
 	assert_gp_injected();
-	assert_int_equal(fv.vm.tpr, 0xb);
+	assert_int_equal(fv.vcpu.tpr, 0xb);
 	assert_int_equal(rip(), RIP0 + 8);
 	assert_log_empty();
 }

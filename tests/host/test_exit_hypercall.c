@@ -22,7 +22,7 @@
 
 static void test_hc_nop_and_unknown(void **state)
 {
-	static const uint64_t unknown[] = { 8, 9, 0x100, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull,
+	static const uint64_t unknown[] = { 10, 11, 0x100, 0x7fffffffffffffffull, 0x8000000000000000ull, ~0ull,
 					    0x100000000ull };
 
 	(void)state;
@@ -240,7 +240,7 @@ static void test_hc_misconfig_demo_errors(void **state)
 	assert_int_equal(hypercall(HC_EPT_MISCONFIG_DEMO, BASE + 0x201000, 0, 0), HC_E_INVAL);   /* protected */
 	assert_int_equal(hypercall(HC_EPT_MISCONFIG_DEMO, BASE + 0x202000, 0, 0), 0);
 	assert_int_equal(hypercall(HC_EPT_MISCONFIG_DEMO, BASE + 0x203000, 0, 0), HC_E_INVAL);   /* one at a time */
-	assert_int_equal(fv.vm.misconfig_gpa, BASE + 0x202000);
+	assert_int_equal(fv.vcpu.misconfig_gpa, BASE + 0x202000);
 }
 
 /* ------------------------------------------------------------------ issue 6: resume address, new hypercalls */
@@ -302,16 +302,16 @@ static void test_hc_bench_reference(void **state)
 		assert_int_equal(regs.gpr[GPR_RBX], 0x1234);
 	}
 	assert_int_equal(rip(), RIP0 + LEN_VMCALL + 5 * LEN_CPUID);
-	assert_int_equal(vm_exits_total(&fv.vm), 1);
+	assert_int_equal(vcpu_exits_total(&fv.vcpu), 1);
 	assert_int_equal(fake_hw.reference_exits, 5);
 	/* The first other exit goes through the dispatcher and puts the full path back. */
 	fake_vmcs_set(GUEST_RFLAGS, RFLAGS_RESERVED1 | RFLAGS_IF);   /* a HLT that resumes */
 	run_resumed(EXIT_REASON_HLT, 0, 1);
 	assert_int_equal(fake_vmcs_get(HOST_RIP), (uint64_t)(uintptr_t)vmx_exit_entry);
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_HLT], 1);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_HLT], 1);
 	run_resumed(EXIT_REASON_CPUID, 0, LEN_CPUID);
 	assert_int_equal(regs.gpr[GPR_RAX], 0x40000001);
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_CPUID], 1);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_CPUID], 1);
 	assert_log_empty();
 }
 

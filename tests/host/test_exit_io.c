@@ -140,7 +140,7 @@ static void test_platform_ports(void **state)
 			fail_msg("IN port 0x%x: rax=0x%llx, want 0x11223344556677ff", ports[i], ULL(regs.gpr[GPR_RAX]));
 	}
 	assert_int_equal(rip(), RIP0 + n * (LEN_OUT_DX + LEN_IN_IMM));
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_IO_INSTRUCTION], 2 * n);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_IO_INSTRUCTION], 2 * n);
 	assert_log_empty();
 }
 

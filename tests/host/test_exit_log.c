@@ -30,7 +30,7 @@ static void test_ratelimit_msr_burst(void **state)
 		run_resumed(i & 1 ? EXIT_REASON_WRMSR : EXIT_REASON_RDMSR, 0, 2);
 	assert_int_equal(fake_log_count("[hv] msr: "), 32);
 	/* Every exit still injected #GP, and the summary counts them all. */
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_RDMSR] + fv.vm.exit_counts[EXIT_REASON_WRMSR], 40);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_RDMSR] + fv.vcpu.exit_counts[EXIT_REASON_WRMSR], 40);
 	done(0);
 	assert_ended(HV_OK, "done exit_code=0");
 	snprintf(want, sizeof(want), "[hv] ratelimit: msr: 8 lines suppressed");
@@ -170,7 +170,7 @@ static void test_misconfig_demo_flood(void **state)
 	fake_hw.uart_room = FAKE_UART_ROOM_DEFAULT;
 	done(0);
 	assert_ended(HV_OK, "done exit_code=0");
-	assert_int_equal(fv.vm.exit_counts[EXIT_REASON_EPT_MISCONFIG], M);
+	assert_int_equal(fv.vcpu.exit_counts[EXIT_REASON_EPT_MISCONFIG], M);
 	assert_int_equal(fake_log_count("[hv] ept-violation "), 2 * V);
 	assert_int_equal(fake_log_count("[hv] ept-misconfig "), LOG_RATELIMIT_BURST);
 	assert_int_equal(tag_events("[hv] ept-misconfig ", "ept-misconfig"), M);

@@ -66,6 +66,7 @@ const uint64_t builtin_guest_count = 3;
 static struct boot_info bi;   /* fv (exit_harness.c): the log capture and the fake VMCS */
 static struct vmx_caps caps;
 static struct vm vm;
+static struct vcpu vcpu0;
 static uint8_t *mhv_mem, *mb_mem, *pool;
 static uint8_t kernel[64 * 1024];
 static size_t kernel_size;
@@ -102,6 +103,10 @@ static int setup_loader(void **state)
 	caps = fv.caps;   /* Skylake-X-like EPT */
 	caps.unrestricted_guest = true;
 	memset(&vm, 0, sizeof(vm));
+	memset(&vcpu0, 0, sizeof(vcpu0));
+	vm.vcpu = &vcpu0;
+	vm.nvcpus = 1;
+	vcpu0.vm = &vm;
 	vm.bi = &bi;
 	vm.caps = &caps;
 	fake_log_reset();
@@ -214,9 +219,9 @@ static void test_multiboot_file(void **state)
 	assert_int_equal(vm.mem_hpa, hpa);
 	assert_int_equal(vm.mem_size, MB_SIZE);
 	assert_int_equal(vm.entry_gpa, 0x100010);
-	assert_int_equal(vm.launch_regs.gpr[GPR_RAX], 0x2badb002);
-	assert_int_equal(vm.launch_regs.gpr[GPR_RBX], 0x8000);
-	assert_int_equal(vm.launch_regs.gpr[GPR_RDI], 0);
+	assert_int_equal(vcpu0.launch_regs.gpr[GPR_RAX], 0x2badb002);
+	assert_int_equal(vcpu0.launch_regs.gpr[GPR_RBX], 0x8000);
+	assert_int_equal(vcpu0.launch_regs.gpr[GPR_RDI], 0);
 	/* Segment 0 (file 0x1000, 0x1718 bytes) at GPA 1 MiB, i.e. at HPA mb_mem + 1 MiB. */
 	assert_memory_equal(mb_mem + 0x100000, kernel + 0x1000, 0x1718);
 	assert_int_equal(mb_mem[0x8000], 0x45);                           /* info flags 0x245 */

@@ -371,7 +371,8 @@ static void test_status_names(void **state)
 		{ HV_E_VMX_SMX_ONLY, "E_VMX_SMX_ONLY" }, { HV_E_NO_EPT, "E_NO_EPT" },
 		{ HV_E_CR_FIXED, "E_CR_FIXED" }, { HV_E_VMXON, "E_VMXON" }, { HV_E_NOMEM, "E_NOMEM" },
 		{ HV_E_BOOT, "E_BOOT" }, { HV_E_CONTROLS, "E_CONTROLS" }, { HV_E_VMLAUNCH, "E_VMLAUNCH" },
-		{ HV_E_GUEST, "E_GUEST" }, { HV_E_EPT, "E_EPT" }, { 1, "E_UNKNOWN" }, { 14, "E_UNKNOWN" },
+		{ HV_E_GUEST, "E_GUEST" }, { HV_E_EPT, "E_EPT" }, { HV_E_SMP, "E_SMP" }, { 1, "E_UNKNOWN" },
+		{ 15, "E_UNKNOWN" },
 	};
 	(void)state;
 	/* The codes are printed in the log: they are part of the interface. */
@@ -380,6 +381,7 @@ static void test_status_names(void **state)
 	assert_int_equal(HV_E_VMX_SMX_ONLY, 4);
 	assert_int_equal(HV_E_NO_EPT, 5);
 	assert_int_equal(HV_E_CR_FIXED, 6);
+	assert_int_equal(HV_E_SMP, 14);
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		assert_string_equal(hv_status_name((enum hv_status)rows[i].status), rows[i].name);
 }

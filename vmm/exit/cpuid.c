@@ -84,18 +84,17 @@ static __attribute__((noinline)) void cpuid_adjusted(struct guest_regs *r)
 	skip_instruction();
 }
 
-void handle_cpuid(struct vm *vm, struct guest_regs *r)
+void handle_cpuid(struct vcpu *v, struct guest_regs *r)
 {
 	uint32_t leaf = (uint32_t)r->gpr[GPR_RAX];
 	struct cpuid_regs64 c = { 0, 0, 0, 0 };
 
-	(void)vm;
 	if (leaf >= CPUID_HV_BASE && leaf <= CPUID_HV_LAST) {
 		/* Answered here, never by the real CPUID. */
 		if (leaf == CPUID_HV_BASE)
 			c = (struct cpuid_regs64){ CPUID_HV_MAX_LEAF, HV_VENDOR_EBX, HV_VENDOR_ECX, HV_VENDOR_EDX };
 		else if (leaf == CPUID_HV_MAX_LEAF)
-			c.rax = HV_ABI_VERSION;
+			c = (struct cpuid_regs64){ HV_ABI_VERSION, v->vm->nvcpus, v->index, 0 };
 	} else if (((leaf - 1) & 0x7fffffffu) < CPUID_XSAVE_LEAF) {
 		cpuid_adjusted(r);
 		return;

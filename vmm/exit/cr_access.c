@@ -11,21 +11,21 @@
 
 /* MOV to/from CR8 (CR8-load and CR8-store exiting): the guest's task priority is its own value,
  * never the APIC's. Bits 63:4 must be 0 (SDM Vol. 3A §2.5 "Control Registers"). */
-static void cr8_access(struct vm *vm, const struct cr_qual *q, uint64_t *reg)
+static void cr8_access(struct vcpu *v, const struct cr_qual *q, uint64_t *reg)
 {
 	if (q->type == CR_ACCESS_MOV_TO) {
 		if (*reg & ~CR8_TPR_MASK) {
 			inject_gp();
 			return;
 		}
-		vm->tpr = (uint8_t)*reg;
+		v->tpr = (uint8_t)*reg;
 	} else {
-		*reg = vm->tpr;
+		*reg = v->tpr;
 	}
 	skip_instruction();
 }
 
-void handle_cr_access(struct vm *vm, struct guest_regs *r)
+void handle_cr_access(struct vcpu *v, struct guest_regs *r)
 {
 	struct cr_qual q;
 	uint64_t *reg;
@@ -34,12 +34,12 @@ void handle_cr_access(struct vm *vm, struct guest_regs *r)
 	cr_qual_decode(vmread64(EXIT_QUALIFICATION), &q);
 	reg = &r->gpr[q.gpr];
 	if (q.cr == 8) {
-		cr8_access(vm, &q, reg);
+		cr8_access(v, &q, reg);
 		return;
 	}
 	if (q.cr == 3 && q.gpr != GPR_RSP) {
-		if (q.type == CR_ACCESS_MOV_TO && vm->multiboot) {
-			cr_mode_write_cr3(vm, *reg);
+		if (q.type == CR_ACCESS_MOV_TO && v->vm->multiboot) {
+			cr_mode_write_cr3(v->vm, *reg);
 			return;
 		}
 		if (q.type == CR_ACCESS_MOV_TO)
@@ -49,7 +49,7 @@ void handle_cr_access(struct vm *vm, struct guest_regs *r)
 		skip_instruction();
 		return;
 	}
-	if (vm->multiboot && cr_mode_access(vm, &q, q.gpr == GPR_RSP ? vmread64(GUEST_RSP) : *reg))
+	if (v->vm->multiboot && cr_mode_access(v->vm, &q, q.gpr == GPR_RSP ? vmread64(GUEST_RSP) : *reg))
 		return;
 	hv_snprintf(what, sizeof(what),
 		    "ended: %s CR%u (gpr %u = 0x%llx) would change host-owned bits (VMX fixed bits), rip=0x%llx",

@@ -10,9 +10,7 @@
 #include "vmm/vm/budget.h"
 #include "vmm/vm/end.h"
 
-struct vm *current_vm;
-
-static void handle_unexpected(struct vm *vm, struct guest_regs *r);
+static void handle_unexpected(struct vcpu *v, struct guest_regs *r);
 
 /* Every basic reason has an entry, so the hot path needs no null check: reasons the hypervisor
  * does not expect end the guest (handle_unexpected). The range fills the table first; the named
@@ -59,56 +57,56 @@ static __attribute__((noreturn)) void end_unexpected(struct guest_regs *r, uint3
 	vm_end(HV_E_GUEST, what);
 }
 
-static void handle_unexpected(struct vm *vm, struct guest_regs *r)
+static void handle_unexpected(struct vcpu *v, struct guest_regs *r)
 {
-	(void)vm;
+	(void)v;
 	end_unexpected(r, (uint32_t)vmread64(VM_EXIT_REASON) & EXIT_REASON_BASIC_MASK);
 }
 
 /* A reason with a flag bit set (a failed VM entry, bit 31; SDM Vol. 3C §25.9.1 "Basic VM-Exit
  * Information") or beyond the table. */
-static __attribute__((noinline, cold)) void dispatch_rare(struct vm *vm, struct guest_regs *r, uint32_t reason)
+static __attribute__((noinline, cold)) void dispatch_rare(struct vcpu *v, struct guest_regs *r, uint32_t reason)
 {
 	uint32_t basic = reason & EXIT_REASON_BASIC_MASK;
 
 	if (basic < EXIT_REASON_COUNT)
-		vm->exit_counts[basic]++;
+		v->exit_counts[basic]++;
 	if (reason & EXIT_REASON_ENTRY_FAILURE)
 		end_entry_failure(reason);
 	if (basic < EXIT_REASON_COUNT) {
-		handlers[basic](vm, r);
+		handlers[basic](v, r);
 		return;
 	}
 	end_unexpected(r, basic);
 }
 
-static inline void dispatch(struct vm *vm, struct guest_regs *r, uint32_t reason)
+static inline void dispatch(struct vcpu *v, struct guest_regs *r, uint32_t reason)
 {
 	if (reason < EXIT_REASON_COUNT) {
-		vm->exit_counts[reason]++;
-		handlers[reason](vm, r);
+		v->exit_counts[reason]++;
+		handlers[reason](v, r);
 		return;
 	}
-	dispatch_rare(vm, r, reason);
+	dispatch_rare(v, r, reason);
 }
 
 /* Lines wait for the UART, or BUDGET_CHECK_EXITS exits went by: do that work, then dispatch. */
-static __attribute__((noinline)) void dispatch_busy(struct vm *vm, struct guest_regs *r, uint32_t reason)
+static __attribute__((noinline)) void dispatch_busy(struct vcpu *v, struct guest_regs *r, uint32_t reason)
 {
-	if (vm->budget_exits == 0)
-		budget_exits_elapsed(vm, r);
+	if (v->budget_exits == 0)
+		budget_exits_elapsed(v, r);
 	log_poll();   /* never waits: only what the UART's FIFO has room for, now and then */
-	dispatch(vm, r, reason);
+	dispatch(v, r, reason);
 }
 
 void vmx_exit_dispatch(struct guest_regs *r)
 {
-	struct vm *vm = current_vm;
+	struct vcpu *v = this_vcpu();
 	uint32_t reason = (uint32_t)vmread_hot(VM_EXIT_REASON);
 
-	if (--vm->budget_exits == 0 || log_pending()) {
-		dispatch_busy(vm, r, reason);
+	if (--v->budget_exits == 0 || log_pending()) {
+		dispatch_busy(v, r, reason);
 		return;
 	}
-	dispatch(vm, r, reason);
+	dispatch(v, r, reason);
 }

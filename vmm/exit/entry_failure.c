@@ -39,7 +39,7 @@ void end_entry_failure(uint32_t reason)
 	hv_log("vm-entry failed: exit reason %u (%s) qualification=0x%llx (%s)", basic, exit_reason_sdm_name(basic),
 	       (unsigned long long)q, entry_failure_qual_name(basic, q));
 	/* The first exit of the run is this one: the VMCS is the one checked before VMLAUNCH. */
-	entry_gate_explain(current_vm, (uint16_t)basic, q, vm_exits_total(current_vm) == 1);
+	entry_gate_explain(this_vcpu()->vm, (uint16_t)basic, q, vcpu_exits_total(this_vcpu()) == 1);
 	vmcs_dump_guest_state();
 	hv_snprintf(what, sizeof(what), "ended: VM entry failed (%s)", exit_reason_sdm_name(basic));
 	vm_end(HV_E_VMLAUNCH, what);
@@ -51,7 +51,7 @@ void vmx_resume_failed(uint64_t rflags)
 
 	if (vmx_report_failure("VMRESUME", vmx_describe_entry_failure("VMRESUME", rflags, why, sizeof(why)), 0) ==
 	    VMX_FAIL_VALID)
-		entry_gate_explain(current_vm, (uint16_t)vmx_instruction_error(), 0, false);
+		entry_gate_explain(this_vcpu()->vm, (uint16_t)vmx_instruction_error(), 0, false);
 	hv_snprintf(what, sizeof(what), "ended: %s", why);
 	vmcs_dump_guest_state();
 	vm_end(HV_E_VMLAUNCH, what);

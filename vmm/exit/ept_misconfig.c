@@ -6,22 +6,30 @@
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
 #include "vmm/vm/misconfig_demo.h"
+#include "vmm/vm/shootdown.h"
 
-void handle_ept_misconfig(struct vm *vm, struct guest_regs *r)
+void handle_ept_misconfig(struct vcpu *v, struct guest_regs *r)
 {
 	struct ept_misconfig m;
+	struct vcpu *owner;
 	uint64_t gpa = vmread64(GUEST_PHYSICAL_ADDRESS);
 	unsigned long long rip = vmread64(GUEST_RIP);
 	char body[LOG_LINE_MAX - 40];
 
+	struct vm *vm = v->vm;
+
 	ept_misconfig_diagnose(&vm->ept, gpa, &m);
 	ept_misconfig_format(&m, body, sizeof(body));
-	if (misconfig_demo_planted(vm, gpa)) {
+	vm_ept_lock(vm);
+	owner = misconfig_demo_planted(vm, gpa);
+	if (owner) {
 		bool logged = hv_log_tagged(LOG_TAG_EPT_MISCONFIG, "ept-misconfig rip=0x%llx %s", rip, body);
 
-		misconfig_demo_repair(vm, logged);
+		misconfig_demo_repair(vm, owner, logged);
+		vm_ept_unlock(vm);
 		return;
 	}
+	vm_ept_unlock(vm);
 	hv_log("ept-misconfig rip=0x%llx %s", rip, body);   /* the guest's last: never limited */
 	vm_log_registers(r);
 	vm_end(HV_E_EPT, "ended: EPT misconfiguration the hypervisor did not plant");

@@ -8,6 +8,7 @@
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
+#include "vmm/vm/shootdown.h"
 #include "vmm/vm/protect.h"
 
 /* The ept-violation line, formatted when it leaves the log ring: args = RIP, GPA, GLA,
@@ -38,7 +39,7 @@ enum { POLICY_OUTSIDE, POLICY_KEEP, POLICY_RESUME, POLICY_REGRANT };
 
 static void format_ept_policy(char *buf, size_t len, const uint64_t a[LOG_DEFERRED_ARGS])
 {
-	const struct vm *vm = current_vm;
+	const struct vm *vm = this_vcpu()->vm;   /* the same guest on every CPU */
 	unsigned long long gpa = a[1], rip = a[2], faults = a[3];
 
 	if (a[0] == POLICY_OUTSIDE)
@@ -115,11 +116,29 @@ static __attribute__((noreturn)) void end_outside(const struct vm *vm, uint64_t 
 	vm_end(HV_E_GUEST, what);
 }
 
-void handle_ept_violation(struct vm *vm, struct guest_regs *r)
+/* With several vCPUs, another may have re-granted or re-protected the page between this
+ * violation and its exit: a page no longer protected is resumed (the access runs again against
+ * the tables as they are now). With one vCPU such a violation cannot happen and ends the guest. */
+static void not_protected(struct vm *vm, uint64_t gpa)
 {
+	char what[160];
+
+	if (vm->nvcpus > 1) {
+		vm_ept_unlock(vm);
+		return;
+	}
+	hv_snprintf(what, sizeof(what), "ended: violation at gpa=0x%llx on a page it never protected",
+		    (unsigned long long)gpa);
+	vm_end(HV_E_GUEST, what);
+}
+
+void handle_ept_violation(struct vcpu *v, struct guest_regs *r)
+{
+	struct vm *vm = v->vm;
 	uint64_t gpa = vmread_hot(GUEST_PHYSICAL_ADDRESS);
 	struct protected_page *p;
-	uint64_t page;
+	uint64_t page, faults;
+	unsigned on_fault;
 	bool logged = false;
 
 	(void)r;
@@ -134,28 +153,26 @@ void handle_ept_violation(struct vm *vm, struct guest_regs *r)
 		}
 		end_outside(vm, gpa);
 	}
+	vm_ept_lock(vm);   /* the page's record and entry are shared by every vCPU */
 	p = protect_record(vm, gpa);   /* inside its memory: checked above */
 	page = gpa & ~(PAGE_SIZE - 1);
 	if (!p || !p->is_protected) {
-		char what[160];
-
-		hv_snprintf(what, sizeof(what), "ended: violation at gpa=0x%llx on a page it never protected",
-			    (unsigned long long)gpa);
-		vm_end(HV_E_GUEST, what);
-	}
-	p->faults++;
-	if (p->on_fault == HC_FAULT_RESUME) {
-		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
-		log_ept_policy(vm, logged, POLICY_RESUME, page, vm->resume_rip, p->faults);
+		not_protected(vm, gpa);
 		return;
 	}
-	if (p->on_fault == HC_FAULT_KEEP) {
-		reinject_event();
-		log_ept_policy(vm, logged, POLICY_KEEP, page, 0, p->faults);
-		return;
-	}
-	if (protect_regrant(vm, p, page) != EPT_OK)
+	faults = ++p->faults;
+	on_fault = p->on_fault;
+	if (on_fault == HC_FAULT_REGRANT && protect_regrant(vm, p, page) != EPT_OK) {
+		vm_ept_unlock(vm);
 		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
+	}
+	vm_ept_unlock(vm);
+	if (on_fault == HC_FAULT_RESUME) {
+		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
+		log_ept_policy(vm, logged, POLICY_RESUME, page, vm->resume_rip, faults);
+		return;
+	}
 	reinject_event();
-	log_ept_policy(vm, logged, POLICY_REGRANT, page, 0, 0);
+	log_ept_policy(vm, logged, on_fault == HC_FAULT_KEEP ? POLICY_KEEP : POLICY_REGRANT, page, 0,
+		       on_fault == HC_FAULT_KEEP ? faults : 0);
 }

@@ -8,6 +8,7 @@
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
+#include "vmm/vm/shootdown.h"
 
 /* #GP(0); in real mode (a Multiboot guest's, CR0.PE = 0 with "unrestricted guest") an exception
  * pushes no error code, and VM entry refuses one (SDM Vol. 3C §27.2.1.3 "Checks on VM-Entry Control
@@ -21,35 +22,40 @@ void inject_gp(void)
 		vmwrite(VM_ENTRY_EXCEPTION_ERROR_CODE, 0);
 }
 
-void handle_triple_fault(struct vm *vm, struct guest_regs *r)
+void handle_triple_fault(struct vcpu *v, struct guest_regs *r)
 {
 	char what[96];
 
-	(void)vm;
+	(void)v;
 	hv_snprintf(what, sizeof(what), "ended: triple fault (shutdown) at rip=0x%llx",
 		    (unsigned long long)vmread64(GUEST_RIP));
 	vm_log_registers(r);
 	vm_end(HV_E_GUEST, what);
 }
 
-/* An NMI during the guest is the platform's (a watchdog, SERR, an NMI button), not the guest's: it
- * is counted and the guest resumes. The VM exit left NMIs blocked in root mode: unblock them. */
-static void nmi_during_guest(struct vm *vm)
+/* An NMI during the guest is the hypervisor's own (another vCPU's EPT shootdown: flush and
+ * acknowledge) or the platform's (a watchdog, SERR, an NMI button), not the guest's: it is counted
+ * and the guest resumes. The VM exit left NMIs blocked in root mode: unblock them. */
+static void nmi_during_guest(struct vcpu *v)
 {
+	bool own = shootdown_claim_nmi(v);
+
 	nmi_unblock();
-	vm->nmis++;
+	if (own)
+		return;
+	v->nmis++;
 	hv_log_tagged(LOG_TAG_NMI, "nmi: arrived during the guest at rip=0x%llx (%llu so far): counted, guest resumed",
-		      (unsigned long long)vmread64(GUEST_RIP), (unsigned long long)vm->nmis);
+		      (unsigned long long)vmread64(GUEST_RIP), (unsigned long long)v->nmis);
 }
 
-void handle_exception_nmi(struct vm *vm, struct guest_regs *r)
+void handle_exception_nmi(struct vcpu *v, struct guest_regs *r)
 {
 	struct intr_info ii;
 	char what[160];
 
 	intr_info_decode((uint32_t)vmread64(VM_EXIT_INTR_INFO), &ii);
 	if (ii.type == INTR_TYPE_NMI) {
-		nmi_during_guest(vm);
+		nmi_during_guest(v);
 		return;
 	}
 	hv_snprintf(what, sizeof(what), "ended: %s vector=%u error_code=0x%llx rip=0x%llx", intr_type_name(ii.type),

@@ -5,12 +5,13 @@
 
 #include <stdint.h>
 
+#include "vmm/vm/vcpu.h"
 #include "vmm/vm/vm.h"
 #include "vmm/vmx/entry.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
 
-typedef void (*exit_handler_fn)(struct vm *vm, struct guest_regs *r);
+typedef void (*exit_handler_fn)(struct vcpu *v, struct guest_regs *r);
 
 /* On the path of every common exit: raw VMREAD/VMWRITE of fields that always exist in a
  * current VMCS (a failure would be a hypervisor bug the next VM entry reports). */
@@ -47,21 +48,21 @@ void guest_msr_bitmap_build(uint8_t *page, bool rdtscp);
 void guest_msrs_clear(bool rdtscp);
 
 /* The handlers, by exit reason. */
-void handle_cpuid(struct vm *vm, struct guest_regs *r);             /* cpuid.c */
-void handle_external_interrupt(struct vm *vm, struct guest_regs *r); /* interrupt.c */
-void handle_io(struct vm *vm, struct guest_regs *r);                /* io.c */
-void handle_vmcall(struct vm *vm, struct guest_regs *r);            /* vmcall.c */
-void handle_cr_access(struct vm *vm, struct guest_regs *r);         /* cr_access.c */
-void handle_msr(struct vm *vm, struct guest_regs *r);               /* msr.c */
-void handle_xsetbv(struct vm *vm, struct guest_regs *r);            /* xsetbv.c */
-void handle_hlt(struct vm *vm, struct guest_regs *r);               /* hlt_invd_wbinvd.c */
-void handle_invd_wbinvd(struct vm *vm, struct guest_regs *r);       /* hlt_invd_wbinvd.c */
-void handle_monitor_mwait(struct vm *vm, struct guest_regs *r);     /* monitor_mwait.c */
-void handle_ept_violation(struct vm *vm, struct guest_regs *r);     /* ept_violation.c */
-void handle_ept_misconfig(struct vm *vm, struct guest_regs *r);     /* ept_misconfig.c */
-void handle_exception_nmi(struct vm *vm, struct guest_regs *r);     /* exception.c */
-void handle_triple_fault(struct vm *vm, struct guest_regs *r);      /* exception.c */
-void handle_preemption_timer(struct vm *vm, struct guest_regs *r);  /* preemption_timer.c */
+void handle_cpuid(struct vcpu *v, struct guest_regs *r);             /* cpuid.c */
+void handle_external_interrupt(struct vcpu *v, struct guest_regs *r); /* interrupt.c */
+void handle_io(struct vcpu *v, struct guest_regs *r);                /* io.c */
+void handle_vmcall(struct vcpu *v, struct guest_regs *r);            /* vmcall.c */
+void handle_cr_access(struct vcpu *v, struct guest_regs *r);         /* cr_access.c */
+void handle_msr(struct vcpu *v, struct guest_regs *r);               /* msr.c */
+void handle_xsetbv(struct vcpu *v, struct guest_regs *r);            /* xsetbv.c */
+void handle_hlt(struct vcpu *v, struct guest_regs *r);               /* hlt_invd_wbinvd.c */
+void handle_invd_wbinvd(struct vcpu *v, struct guest_regs *r);       /* hlt_invd_wbinvd.c */
+void handle_monitor_mwait(struct vcpu *v, struct guest_regs *r);     /* monitor_mwait.c */
+void handle_ept_violation(struct vcpu *v, struct guest_regs *r);     /* ept_violation.c */
+void handle_ept_misconfig(struct vcpu *v, struct guest_regs *r);     /* ept_misconfig.c */
+void handle_exception_nmi(struct vcpu *v, struct guest_regs *r);     /* exception.c */
+void handle_triple_fault(struct vcpu *v, struct guest_regs *r);      /* exception.c */
+void handle_preemption_timer(struct vcpu *v, struct guest_regs *r);  /* preemption_timer.c */
 /* A VM exit with bit 31 set (VM-entry failure, SDM Vol. 3C §27.8 "VM-Entry Failures During or
  * After Loading Guest State"): explain it and end the guest. */
 __attribute__((noreturn)) void end_entry_failure(uint32_t reason);   /* entry_failure.c */

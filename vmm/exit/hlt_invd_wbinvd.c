@@ -9,11 +9,11 @@
 #include "vmm/exit/exit.h"
 #include "vmm/vm/end.h"
 
-void handle_hlt(struct vm *vm, struct guest_regs *r)
+void handle_hlt(struct vcpu *v, struct guest_regs *r)
 {
 	char what[112];
 
-	(void)vm;
+	(void)v;
 	if (vmread64(GUEST_RFLAGS) & RFLAGS_IF) {
 		skip_instruction();
 		return;
@@ -24,9 +24,9 @@ void handle_hlt(struct vm *vm, struct guest_regs *r)
 	vm_end(HV_E_GUEST, what);
 }
 
-void handle_invd_wbinvd(struct vm *vm, struct guest_regs *r)
+void handle_invd_wbinvd(struct vcpu *v, struct guest_regs *r)
 {
-	(void)vm;
+	(void)v;
 	(void)r;
 	skip_instruction();
 }

@@ -8,14 +8,14 @@
 #include "vmm/decode/interruption_info.h"
 #include "vmm/exit/exit.h"
 
-void handle_external_interrupt(struct vm *vm, struct guest_regs *r)
+void handle_external_interrupt(struct vcpu *v, struct guest_regs *r)
 {
 	struct intr_info ii;
 
 	(void)r;
 	intr_info_decode((uint32_t)vmread64(VM_EXIT_INTR_INFO), &ii);
 	lapic_eoi(&host_lapic);
-	vm->interrupts++;
+	v->interrupts++;
 	hv_log_tagged(LOG_TAG_INTERRUPT, "interrupt: vector 0x%x arrived during the guest (%llu so far): EOI sent, guest "
-		      "resumed (a device the firmware left enabled)", ii.vector, (unsigned long long)vm->interrupts);
+		      "resumed (a device the firmware left enabled)", ii.vector, (unsigned long long)v->interrupts);
 }

@@ -11,22 +11,22 @@
 
 /* The guest's serial port: bytes collect into a line, printed with a "[guest] " prefix; a line
  * is cut at GUEST_LINE_MAX bytes, and the newline that follows a cut ends nothing more. */
-static void guest_serial_byte(struct vm *vm, char c)
+static void guest_serial_byte(struct vcpu *v, char c)
 {
 	if (c == '\r')
 		return;
 	if (c != '\n') {
-		vm->line[vm->line_len++] = c;
-		vm->line_cut = false;
-		if (vm->line_len < GUEST_LINE_MAX)
+		v->line[v->line_len++] = c;
+		v->line_cut = false;
+		if (v->line_len < GUEST_LINE_MAX)
 			return;
-		vm->line_cut = true;
-	} else if (vm->line_cut && vm->line_len == 0) {
-		vm->line_cut = false;
+		v->line_cut = true;
+	} else if (v->line_cut && v->line_len == 0) {
+		v->line_cut = false;
 		return;
 	}
-	log_guest_line(vm->line, vm->line_len);
-	vm->line_len = 0;
+	log_guest_line(v->line, v->line_len);
+	v->line_len = 0;
 }
 
 /* OUT to GUEST_EXIT_PORT: the guest is done, exit code = the value written (1, 2 or 4 bytes), as
@@ -65,7 +65,7 @@ static void io_in(struct guest_regs *r, const struct io_qual *q)
 		r->gpr[GPR_RAX] = v & mask;
 }
 
-void handle_io(struct vm *vm, struct guest_regs *r)
+void handle_io(struct vcpu *v, struct guest_regs *r)
 {
 	struct io_qual q;
 
@@ -76,7 +76,7 @@ void handle_io(struct vm *vm, struct guest_regs *r)
 	if (q.in)
 		io_in(r, &q);
 	else if (q.port == GUEST_SERIAL_PORT)
-		guest_serial_byte(vm, (char)r->gpr[GPR_RAX]);
+		guest_serial_byte(v, (char)r->gpr[GPR_RAX]);
 	else if (q.port == GUEST_EXIT_PORT)
 		exit_port(r->gpr[GPR_RAX], q.size);
 	/* Writes to other ports (GUEST_DEBUG_PORT included) are dropped: the guest owns no device. */

@@ -6,9 +6,9 @@
  * advertise either (cpuid.c). */
 #include "vmm/exit/exit.h"
 
-void handle_monitor_mwait(struct vm *vm, struct guest_regs *r)
+void handle_monitor_mwait(struct vcpu *v, struct guest_regs *r)
 {
-	(void)vm;
+	(void)v;
 	(void)r;
 	skip_instruction();
 }

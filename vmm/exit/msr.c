@@ -129,7 +129,7 @@ static const struct vmcs_msr *find_vmcs_msr(uint32_t msr)
 	return 0;
 }
 
-void handle_msr(struct vm *vm, struct guest_regs *r)
+void handle_msr(struct vcpu *v, struct guest_regs *r)
 {
 	uint32_t reason = (uint32_t)vmread64(VM_EXIT_REASON) & EXIT_REASON_BASIC_MASK;
 	uint32_t msr = (uint32_t)r->gpr[GPR_RCX];
@@ -152,7 +152,7 @@ void handle_msr(struct vm *vm, struct guest_regs *r)
 		return;
 	}
 	value = (r->gpr[GPR_RDX] << 32) | (uint32_t)r->gpr[GPR_RAX];
-	why = m->check(vm, value, &stored);
+	why = m->check(v->vm, value, &stored);
 	if (why) {
 		hv_log_tagged(LOG_TAG_MSR, "msr: guest WRMSR 0x%llx value=0x%llx refused (%s): #GP injected (rip=0x%llx)",
 			      (unsigned long long)msr, (unsigned long long)value, why,

@@ -2,7 +2,7 @@
 #include "vmm/exit/exit.h"
 #include "vmm/vm/budget.h"
 
-void handle_preemption_timer(struct vm *vm, struct guest_regs *r)
+void handle_preemption_timer(struct vcpu *v, struct guest_regs *r)
 {
-	budget_timer_expired(vm, r);
+	budget_timer_expired(v, r);
 }

@@ -3,11 +3,11 @@
 #include "vmm/exit/exit.h"
 #include "vmm/vm/hypercall.h"
 
-void handle_vmcall(struct vm *vm, struct guest_regs *r)
+void handle_vmcall(struct vcpu *v, struct guest_regs *r)
 {
 	if (r->gpr[GPR_RAX] == HC_NOP)
 		r->gpr[GPR_RAX] = 0;       /* the benchmark's round trip: nothing else to do */
 	else
-		hypercall_dispatch(vm, r);
+		hypercall_dispatch(v, r);
 	skip_instruction();
 }

@@ -7,13 +7,13 @@
 #include "arch/x86_64/xsave.h"
 #include "vmm/exit/exit.h"
 
-void handle_xsetbv(struct vm *vm, struct guest_regs *r)
+void handle_xsetbv(struct vcpu *vcpu, struct guest_regs *r)
 {
 	uint32_t index = (uint32_t)r->gpr[GPR_RCX];   /* RCX[63:32], RAX[63:32], RDX[63:32] are ignored */
 	uint64_t xcr0 = (r->gpr[GPR_RDX] << 32) | (uint32_t)r->gpr[GPR_RAX];
 	enum xcr0_verdict v;
 
-	(void)vm;
+	(void)vcpu;
 	if (index != 0) {   /* only XCR0 is writable */
 		hv_log_tagged(LOG_TAG_XSETBV, "xsetbv: guest XCR%u=0x%llx refused: no such XCR: #GP injected", index,
 			      (unsigned long long)xcr0);

@@ -1,7 +1,8 @@
 /* Starting the APs over the real local APIC and TSC (vmm/smp/start.c sequences it), and what an
  * AP runs once the start-up code (arch/x86_64/ap_start.asm) reaches long mode: the BSP's control
- * registers and page tables, a GDT, TSS and IST stack of its own, the same VT-x checks, VMXON,
- * then a halt loop with interrupts off. It reports through its status word; the BSP logs. */
+ * registers and page tables, a GDT, TSS and IST stack of its own, the same VT-x checks, VMXON;
+ * then, once the BSP gives it a vCPU slot, it waits for its vCPU to be started (vmm/vm/vcpu_start.c).
+ * It reports through its status word; the BSP logs. */
 #include "vmm/smp/ap.h"
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
@@ -18,10 +19,12 @@
 #include "arch/x86_64/tsc.h"
 #include "vmm/smp/caps_match.h"
 #include "vmm/smp/start.h"
+#include "vmm/vm/vcpu_start.h"
 #include "vmm/vmx/enable.h"
 
 #define AP_STACK_PAGES 4            /* 16 KiB */
 #define CR3_ADDR_MASK (~0xfffull)
+#define AP_SLOT_WAIT_TICKS (1ull << 32)   /* seconds at any clock rate; the BSP answers in microseconds */
 
 /* One AP's page: its status word and everything it keeps while it runs. */
 struct ap_cpu {
@@ -34,6 +37,7 @@ struct ap_cpu {
 	uint64_t cr0, cr3, cr4;         /* the BSP's, CR4.VMXE clear */
 	const struct vmx_caps *bsp_caps;
 	struct vmx_caps caps;
+	struct vcpu *vcpu;              /* its slot, stored by the BSP once it saw AP_STATE_UP */
 };
 
 _Static_assert(sizeof(struct ap_cpu) <= PAGE_SIZE, "struct ap_cpu is one pool page");
@@ -57,6 +61,22 @@ __attribute__((noreturn)) static void ap_fail(struct ap_cpu *ap, const char *why
 	halt_forever();   /* interrupts off; an NMI returns into the loop */
 }
 
+/* Wait (briefly: the BSP assigns it right after it sees AP_STATE_UP) for the vCPU slot, then run
+ * it. An AP the BSP gave up on (too slow) never gets one and stays halted. */
+__attribute__((noreturn)) static void ap_take_slot(struct ap_cpu *ap)
+{
+	struct vcpu *v;
+	uint64_t start = rdtsc();
+
+	while (!(v = __atomic_load_n(&ap->vcpu, __ATOMIC_ACQUIRE))) {
+		if (rdtsc() - start > AP_SLOT_WAIT_TICKS)
+			halt_forever();
+		__asm__ volatile("pause");
+	}
+	vcpu_bind_this_cpu(v, ap->apic_id, (uint64_t)&ap->tss);
+	vcpu_ap_main(v);
+}
+
 static void ap_main(struct ap_cpu *ap)
 {
 	char why[SMP_WHY_LEN];
@@ -74,7 +94,7 @@ static void ap_main(struct ap_cpu *ap)
 	if (vmx_enable_quiet(&ap->caps, ap->vmxon_region, why, sizeof(why)) != HV_OK)
 		ap_fail(ap, why);
 	set_state(ap, AP_STATE_UP);
-	halt_forever();   /* interrupts off; an NMI returns into the loop */
+	ap_take_slot(ap);
 }
 
 static bool hw_send_ipi(void *ctx, uint32_t apic_id, uint32_t icr)
@@ -145,8 +165,9 @@ static struct ap_cpu *alloc_ap(uint32_t apic_id, const struct vmx_caps *caps)
 	return ap;
 }
 
-/* Start one AP as cpu number cpu; true when it is up. */
-static bool start_ap(unsigned cpu, uint32_t apic_id, const struct smp_timing *t, const struct vmx_caps *caps)
+/* Start one AP as cpu number cpu; true when it is up, and then it runs vCPU slot. */
+static bool start_ap(unsigned cpu, unsigned slot, uint32_t apic_id, const struct smp_timing *t,
+		     const struct vmx_caps *caps)
 {
 	struct smp_ap r = { .cpu = cpu, .apic_id = apic_id };
 	char line[LOG_LINE_MAX];
@@ -165,31 +186,37 @@ static bool start_ap(unsigned cpu, uint32_t apic_id, const struct smp_timing *t,
 	smp_start_one(&hw_smp_ops, t, &r);
 	smp_ap_line(&r, line, sizeof(line));
 	hv_log("%s", line);
-	return r.result == AP_RESULT_UP;
+	if (r.result != AP_RESULT_UP)
+		return false;
+	__atomic_store_n(&bsp.ap[cpu]->vcpu, &vcpu_slots[slot], __ATOMIC_RELEASE);
+	return true;
 }
 
-void smp_start_aps(const struct boot_info *bi, const struct vmx_caps *caps)
+unsigned smp_start_aps(const struct boot_info *bi, const struct vmx_caps *caps, uint64_t *tsc_per_ms)
 {
 	const struct hv_cpus *c = &bi->cpus;
 	struct smp_timing t = { 0 };
 	const char *how;
 	unsigned up = 1, cpu = 1;
 
+	*tsc_per_ms = 0;
 	if (c->use < 2)
-		return;
+		return 1;
 	t.ticks_per_ms = tsc_ticks_per_ms(&how);
 	if (!t.ticks_per_ms || !host_lapic.present) {
 		hv_log("cpus: %s; the boot processor runs alone", host_lapic.present ?
 		       "no time source for the start-up delays (no PIT, no CPUID leaf 0x16)" : "no local APIC");
-		return;
+		return 1;
 	}
 	t.sipi_vector = (uint32_t)(c->startup_page >> 12);
 	install_startup_code(c);
 	for (unsigned i = 0; i < c->count && cpu < c->use; i++) {
 		if (i == c->bsp)
 			continue;
-		up += start_ap(cpu++, c->apic_id[i], &t, caps);
+		up += start_ap(cpu++, up, c->apic_id[i], &t, caps);
 	}
-	hv_log("cpus: %u of %u in VMX root operation (APs parked halted; tsc %llu ticks/ms from %s)", up, c->use,
+	hv_log("cpus: %u of %u in VMX root operation, one vCPU each (tsc %llu ticks/ms from %s)", up, c->use,
 	       (unsigned long long)t.ticks_per_ms, how);
+	*tsc_per_ms = t.ticks_per_ms;
+	return up;
 }

@@ -23,13 +23,18 @@ static uint64_t timer_counts(const struct vm *vm, uint64_t ticks)
 	return v == 0 ? 1 : v > VMX_PREEMPTION_TIMER_MAX ? VMX_PREEMPTION_TIMER_MAX : v;
 }
 
+void budget_setup_quiet(const struct vm *vm)
+{
+	if (vm->timer)
+		vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_counts(vm, vm->budget_ticks));
+}
+
 void budget_setup(struct vm *vm, bool timer, bool erratum)
 {
 	uint64_t mtsc = vm->bi->cfg.guest_budget_mtsc;
 
 	vm->budget_ticks = mtsc * MILLION;
 	vm->timer = timer;
-	vm->budget_exits = BUDGET_CHECK_EXITS;
 	if (!timer) {
 		hv_log("budget: %llu million TSC ticks of wall time, read every %u exits only (%s; a guest that never "
 		       "exits is not stopped)", (unsigned long long)mtsc, BUDGET_CHECK_EXITS,
@@ -43,33 +48,34 @@ void budget_setup(struct vm *vm, bool timer, bool erratum)
 	       timer_rate(vm));
 }
 
-void budget_start(struct vm *vm)
+void budget_start(struct vcpu *v)
 {
-	uint64_t now = log_now();
+	uint64_t now = log_now(), ticks = v->vm->budget_ticks;
 
+	v->budget_exits = BUDGET_CHECK_EXITS;
 	/* A deadline past the TSC's range never comes: the budget is then unbounded in practice. */
-	vm->deadline = vm->budget_ticks > ~0ull - now ? ~0ull : now + vm->budget_ticks;
+	v->deadline = ticks > ~0ull - now ? ~0ull : now + ticks;
 }
 
-static void check(struct vm *vm, struct guest_regs *r, const char *what)
+static void check(struct vcpu *v, struct guest_regs *r, const char *what)
 {
 	uint64_t now = log_now();
 
-	if (now >= vm->deadline) {
+	if (now >= v->deadline) {
 		vm_log_registers(r);
 		vm_end(HV_E_GUEST, what);
 	}
-	if (vm->timer)
-		vmx_raw_vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_counts(vm, vm->deadline - now));
+	if (v->vm->timer)
+		vmx_raw_vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_counts(v->vm, v->deadline - now));
 }
 
-void budget_timer_expired(struct vm *vm, struct guest_regs *r)
+void budget_timer_expired(struct vcpu *v, struct guest_regs *r)
 {
-	check(vm, r, "ended: time budget used up (VMX-preemption timer)");
+	check(v, r, "ended: time budget used up (VMX-preemption timer)");
 }
 
-void budget_exits_elapsed(struct vm *vm, struct guest_regs *r)
+void budget_exits_elapsed(struct vcpu *v, struct guest_regs *r)
 {
-	vm->budget_exits = BUDGET_CHECK_EXITS;
-	check(vm, r, "ended: time budget used up (counted at an exit: the hypervisor's work on its exits is charged)");
+	v->budget_exits = BUDGET_CHECK_EXITS;
+	check(v, r, "ended: time budget used up (counted at an exit: the hypervisor's work on its exits is charged)");
 }

@@ -15,11 +15,13 @@
 /* At VMCS setup: the budget line, and the timer's first value when the CPU has a usable timer
  * (erratum: the CPU has one, but on the errata list: vmm/vmx/errata.c). */
 void budget_setup(struct vm *vm, bool timer, bool erratum);
-/* At VMLAUNCH: the deadline is now + the budget. */
-void budget_start(struct vm *vm);
+/* Another vCPU's VMCS: the timer's first value, no line. */
+void budget_setup_quiet(const struct vm *vm);
+/* At a vCPU's VMLAUNCH: its deadline is now + the budget. */
+void budget_start(struct vcpu *v);
 /* The timer fired (exit reason 52) or BUDGET_CHECK_EXITS exits went by: end the guest if the
  * deadline has passed, else re-arm. Returns only if the guest goes on. */
-void budget_timer_expired(struct vm *vm, struct guest_regs *r);
-void budget_exits_elapsed(struct vm *vm, struct guest_regs *r);
+void budget_timer_expired(struct vcpu *v, struct guest_regs *r);
+void budget_exits_elapsed(struct vcpu *v, struct guest_regs *r);
 
 #endif

@@ -46,7 +46,7 @@ void entry_gate_run(const struct vm *vm, struct entry_check_report *r)
 	unsigned failed, shown;
 
 	entry_check_facts_read(&hw_cpu_ops, vm->caps, &facts);
-	facts.current_vmcs = vm->vmcs_pa;
+	facts.current_vmcs = vm->vcpu[0].vmcs_pa;
 	t0 = rdtsc();
 	failed = entry_check_run(&in, r);
 	t1 = rdtsc();

@@ -69,7 +69,7 @@ static bool restore(const struct vm *vm)
 {
 	for (size_t i = 0; i < sizeof(host_msrs) / sizeof(host_msrs[0]); i++)
 		wrmsr(host_msrs[i], host_msr_values[i]);
-	if (vmclear(vm->vmcs_pa) != VMX_OK || vmptrld(vm->vmcs_pa) != VMX_OK)
+	if (vmclear(vm->vcpu[0].vmcs_pa) != VMX_OK || vmptrld(vm->vcpu[0].vmcs_pa) != VMX_OK)
 		return false;
 	for (size_t i = 0; i < nsaved; i++)
 		if (vmx_raw_vmwrite(saved[i].enc, saved[i].val) != VMX_OK)

@@ -7,6 +7,8 @@
 #include "vmm/vm/end.h"
 #include "vmm/vm/misconfig_demo.h"
 #include "vmm/vm/protect.h"
+#include "vmm/vm/shootdown.h"
+#include "vmm/vm/vcpu_start.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
 
@@ -73,8 +75,9 @@ static unsigned guest_cpl(void)
 	return (unsigned)(vmread64(GUEST_SS_AR_BYTES) >> SEG_AR_DPL_SHIFT) & 3;
 }
 
-void hypercall_dispatch(struct vm *vm, struct guest_regs *r)
+void hypercall_dispatch(struct vcpu *v, struct guest_regs *r)
 {
+	struct vm *vm = v->vm;
 	uint64_t *g = r->gpr;
 	int64_t ret;
 
@@ -94,20 +97,32 @@ void hypercall_dispatch(struct vm *vm, struct guest_regs *r)
 		hv_snprintf(what, sizeof(what), "done exit_code=%llu", (unsigned long long)g[GPR_RDI]);
 		vm_end(g[GPR_RDI] == 0 ? HV_OK : HV_E_GUEST, what);
 	}
-	case HC_PROTECT:
+	case HC_PROTECT:   /* these three change what every vCPU shares: one at a time */
+		vm_ept_lock(vm);
 		ret = protect_page(vm, g[GPR_RDI], g[GPR_RSI], g[GPR_RDX]);
+		vm_ept_unlock(vm);
 		break;
 	case HC_EPT_MISCONFIG_DEMO:
+		vm_ept_lock(vm);
 		ret = misconfig_demo_plant(vm, g[GPR_RDI]);
+		vm_ept_unlock(vm);
 		break;
 	case HC_SET_RESUME:
+		vm_ept_lock(vm);
 		ret = hc_set_resume(vm, g[GPR_RDI]);
+		vm_ept_unlock(vm);
 		break;
 	case HC_BENCH_REFERENCE:
 		ret = hc_bench_reference();
 		break;
 	case HC_WRITE:
 		ret = hc_write(vm, g[GPR_RDI], g[GPR_RSI]);
+		break;
+	case HC_VCPU_START:
+		ret = vcpu_start(v, g[GPR_RDI], g[GPR_RSI], g[GPR_RDX]);
+		break;
+	case HC_VCPU_INDEX:
+		ret = v->index;
 		break;
 	default:
 		ret = HC_E_UNKNOWN;

@@ -5,7 +5,7 @@
 #include "vmm/vm/abi.h"
 #include "vmm/vm/vm.h"
 
-/* Run the hypercall in regs (RAX = number); sets RAX. HC_DONE ends the guest. */
-void hypercall_dispatch(struct vm *vm, struct guest_regs *regs);
+/* Run the hypercall in regs (RAX = number); sets RAX. HC_DONE ends the calling vCPU. */
+void hypercall_dispatch(struct vcpu *v, struct guest_regs *regs);
 
 #endif

@@ -63,13 +63,13 @@ static void load_mhvguest(struct vm *vm, const struct guest_choice *c, const str
 	vm->guest_name = c->name;
 	vm->load_gpa = vm->mem_base + GUEST_IMAGE_OFFSET;
 	vm->entry_gpa = vm->load_gpa + h->entry_offset;
-	vm->launch_regs.gpr[GPR_RDI] = vm->mem_base;
-	vm->launch_regs.gpr[GPR_RSI] = vm->mem_size;
-	vm->launch_regs.gpr[GPR_RDX] = vm->load_gpa;
+	vm->vcpu[0].launch_regs.gpr[GPR_RDI] = vm->mem_base;
+	vm->vcpu[0].launch_regs.gpr[GPR_RSI] = vm->mem_size;
+	vm->vcpu[0].launch_regs.gpr[GPR_RDX] = vm->load_gpa;
 	if (bi->cfg.test_leak_addresses) {
 		/* For the containment test: show the guest where the hypervisor lives. */
-		vm->launch_regs.gpr[8] = bi->image_base;
-		vm->launch_regs.gpr[9] = bi->pool_base;
+		vm->vcpu[0].launch_regs.gpr[8] = bi->image_base;
+		vm->vcpu[0].launch_regs.gpr[9] = bi->pool_base;
 		hv_log("test: test_leak_addresses=on: guest gets r8=0x%llx (hypervisor image) r9=0x%llx (page pool)",
 		       (unsigned long long)bi->image_base, (unsigned long long)bi->pool_base);
 	}

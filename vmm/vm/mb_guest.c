@@ -73,9 +73,9 @@ const char *mb_guest_load(struct vm *vm, const char *name, const uint8_t *data, 
 	vm->mem_size = bi->mb_mem_size;
 	vm->load_gpa = plan.segments[0].gpa;
 	vm->entry_gpa = plan.entry;
-	vm->launch_regs = (struct guest_regs){ 0 };
-	vm->launch_regs.gpr[GPR_RAX] = MULTIBOOT_BOOTLOADER_MAGIC;
-	vm->launch_regs.gpr[GPR_RBX] = info;
+	vm->vcpu[0].launch_regs = (struct guest_regs){ 0 };
+	vm->vcpu[0].launch_regs.gpr[GPR_RAX] = MULTIBOOT_BOOTLOADER_MAGIC;
+	vm->vcpu[0].launch_regs.gpr[GPR_RBX] = info;
 	log_loaded(vm, name, &plan, info);
 	return 0;
 }

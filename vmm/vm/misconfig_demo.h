@@ -1,4 +1,4 @@
-/* HC_EPT_MISCONFIG_DEMO: one page whose EPT entry is made write-only (an EPT misconfiguration)
+/* HC_EPT_MISCONFIG_DEMO: one page per vCPU whose EPT entry is made write-only (an EPT misconfiguration)
  * until the guest touches it; the misconfiguration exit then repairs it. */
 #ifndef VMM_VM_MISCONFIG_DEMO_H
 #define VMM_VM_MISCONFIG_DEMO_H
@@ -10,10 +10,12 @@
 
 /* Plant it at gpa: 0 or a HC_E_* code. */
 int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa);
-/* True if gpa is on the planted page. */
-bool misconfig_demo_planted(const struct vm *vm, gpa_t gpa);
-/* Put a sane rwx leaf back on the planted page. Its ept-policy line follows the ept-misconfig
+/* The vCPU whose planted page holds gpa (each vCPU may have one page planted), or 0; and whether
+ * there is one. */
+struct vcpu *misconfig_demo_planted(const struct vm *vm, gpa_t gpa);
+bool misconfig_demo_page(const struct vm *vm, gpa_t gpa);
+/* Put a sane rwx leaf back on owner's planted page. Its ept-policy line follows the ept-misconfig
  * line: written (rate-limited, tag ept-policy) if that one was (logged), counted if not. */
-void misconfig_demo_repair(struct vm *vm, bool logged);
+void misconfig_demo_repair(struct vm *vm, struct vcpu *owner, bool logged);
 
 #endif

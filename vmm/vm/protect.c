@@ -6,6 +6,8 @@
 #include "arch/lib/page_pool.h"
 #include "ept/ept.h"
 #include "vmm/vm/guest_ept.h"
+#include "vmm/vm/misconfig_demo.h"
+#include "vmm/vm/shootdown.h"
 #include "vmm/vm/vm.h"
 
 #define CHUNK_BYTES (1ull << PROTECT_CHUNK_SHIFT)   /* guest memory one chunk covers */
@@ -75,7 +77,7 @@ int protect_set_perm(struct vm *vm, gpa_t gpa, unsigned perm)
 		       : ept_unmap(&vm->ept, gpa, PAGE_SIZE, &flush);
 
 	if (err == EPT_OK)
-		vm_invept(vm, flush);
+		vm_ept_changed(vm, flush);
 	return err;
 }
 
@@ -97,7 +99,7 @@ static int64_t protect_check(const struct vm *vm, gpa_t gpa, uint64_t perm, uint
 		return HC_E_INVAL;
 	if (on_fault == HC_FAULT_RESUME && !vm->resume_rip)
 		return HC_E_NORESUME;
-	if (gpa == vm->misconfig_gpa)
+	if (misconfig_demo_page(vm, gpa))
 		return HC_E_INVAL;   /* the HC_EPT_MISCONFIG_DEMO page: its planted entry stays until touched */
 	return 0;
 }

@@ -10,7 +10,10 @@
 #include "vmm/vm/entry_gate.h"
 #include "vmm/vm/entry_probe.h"
 #include "vmm/vm/loader.h"
+#include "arch/x86_64/nmi.h"
 #include "vmm/vm/protect.h"
+#include "vmm/vm/shootdown.h"
+#include "vmm/vm/vcpu_start.h"
 #include "vmm/vm/vm.h"
 #include "vmm/vm/vmcs_setup.h"
 #include "vmm/vmx/insn.h"
@@ -31,16 +34,30 @@ static void test_nmi(void)
 	lapic_send_self_nmi(&host_lapic);
 }
 
-void vm_run(struct boot_info *bi, const struct vmx_caps *caps)
+/* The vCPUs: one per CPU in use, vCPU 0 on this one (vmm/vm/vcpu_start.c binds the slots). */
+static void vcpus_attach(struct vm *vm, unsigned nvcpus, uint64_t tsc_per_ms)
+{
+	vm->vcpu = vcpu_slots;
+	vm->nvcpus = nvcpus;
+	vm->tsc_per_ms = tsc_per_ms;
+	vm->first_fail = -1;
+	for (unsigned i = 0; i < nvcpus; i++)
+		vcpu_slots[i].vm = vm;
+	if (nvcpus > 1)
+		nmi_root_hook = shootdown_nmi;   /* every CPU's GS points at its slot by now */
+}
+
+void vm_run(struct boot_info *bi, const struct vmx_caps *caps, unsigned nvcpus, uint64_t tsc_per_ms)
 {
 	struct vm *vm = &the_vm;
+	struct vcpu *v0 = &vcpu_slots[0];
 	char why[LOG_LINE_MAX], what[LOG_LINE_MAX];
 	enum hv_status s;
 	uint64_t rflags;
 
 	vm->bi = bi;
 	vm->caps = caps;
-	current_vm = vm;
+	vcpus_attach(vm, nvcpus, tsc_per_ms);
 	s = guest_load(vm, why, sizeof(why));
 	if (s == HV_OK)
 		s = protect_init(vm, why, sizeof(why));
@@ -60,8 +77,10 @@ void vm_run(struct boot_info *bi, const struct vmx_caps *caps)
 		test_nmi();
 	hv_log("vmlaunch: guest=%s rip=0x%llx", vm->guest_name, (unsigned long long)vm->entry_gpa);
 	log_set_deferred(true);   /* from here on, exits never wait for the UART */
-	budget_start(vm);
-	rflags = vmx_launch(&vm->launch_regs);
+	budget_start(v0);
+	vcpu_set_state(v0, VCPU_RUNNING);
+	v0->start_claimed = 1;
+	rflags = vmx_launch(&v0->launch_regs);
 	/* Only reached when VMLAUNCH itself failed (VM-entry failures after the checks arrive as exits). */
 	log_set_deferred(false);
 	if (vmx_describe_entry_failure("VMLAUNCH", rflags, why, sizeof(why)) == VMX_FAIL_VALID)

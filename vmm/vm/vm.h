@@ -5,12 +5,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/lib/spinlock.h"
 #include "arch/lib/types.h"
 #include "ept/ept.h"
 #include "vmm/boot_info.h"
 #include "vmm/decode/exit_reasons.h"
 #include "vmm/status.h"
 #include "vmm/vm/abi.h"
+#include "vmm/vm/vcpu.h"
 #include "vmm/vmx/caps.h"
 #include "vmm/vmx/entry.h"
 
@@ -45,44 +47,39 @@ struct vm {
 	const char *guest_name;
 	struct ept ept;
 	uint64_t eptp;
-	hpa_t vmcs_pa;
-	uint64_t exit_stack_top;
 	unsigned linear_addr_bits;            /* 48, or 57 on a CPU with 5-level paging: canonical checks */
-	struct guest_regs launch_regs;
-	/* Exit accounting (the total is their sum: vm_exits_total). */
-	uint64_t exit_counts[EXIT_REASON_COUNT];
-	uint64_t nmis;                        /* NMIs that arrived during the guest (exit reason 0) */
-	uint64_t interrupts;                  /* external interrupts that arrived during the guest */
-	uint8_t tpr;                          /* the guest's CR8 (its own, not the APIC's) */
+	/* The vCPUs: vcpu[i] runs on CPU i (vmm/vm/vcpu.h). One vCPU is today's one-CPU run, every
+	 * line and figure as before; with more, lines carry CPU tags and each vCPU ends itself. */
+	struct vcpu *vcpu;
+	unsigned nvcpus;
+	uint64_t tsc_per_ms;                  /* shootdown and end-of-run timeouts */
+	/* Changes to the shared EPT tables and page records are made under ept_lock when nvcpus > 1,
+	 * then every other running vCPU flushes (vmm/vm/shootdown.c). */
+	struct spinlock ept_lock;
+	uint64_t ept_gen;                     /* bumped by each change that needs other CPUs to flush */
+	uint64_t shootdowns;                  /* changes that had other running vCPUs to invalidate */
+	uint32_t abort;                       /* set when the run must end at once (a CPU did not acknowledge) */
+	/* The run's status: the first vCPU that ended not OK (vmm/vm/end.c), or -1. */
+	int32_t first_fail;
 	/* Hypercall state. */
 	struct protected_page **protect_dir;  /* mem_size / 2 MiB chunk pointers (protect_init) */
 	uint64_t protect_chunks;
 	uint64_t nprotected;                  /* pages protected now */
 	uint64_t nresume;                     /* ... of them with the HC_FAULT_RESUME policy */
-	gpa_t misconfig_gpa;                  /* page planted by HC_EPT_MISCONFIG_DEMO, or 0 */
 	gpa_t resume_rip;                     /* HC_SET_RESUME: where a refused access continues, or 0 */
 	bool exit_log;                        /* HV.CFG exit_log: log ept-violation/ept-policy lines */
-	/* The time budget (vmm/vm/budget.c). */
+	/* The time budget (vmm/vm/budget.c), the same for every vCPU. */
 	uint64_t budget_ticks;                /* HV.CFG budget_mtsc in TSC ticks */
-	uint64_t deadline;                    /* TSC value at which the guest is ended */
-	uint32_t budget_exits;                /* exits until the wall clock is read again */
 	bool timer;                           /* the VMX-preemption timer is on */
-	/* The guest's serial port: bytes until a newline. */
-	char line[GUEST_LINE_MAX + 1];
-	unsigned line_len;
-	bool line_cut;                        /* the last line was cut at GUEST_LINE_MAX: a newline now ends nothing */
 };
 
-/* The guest that runs (hidden: the exit path reaches it without a GOT load). */
-extern struct vm *current_vm __attribute__((visibility("hidden")));
-
-/* Exits so far: the sum of the per-reason counts. */
+/* Exits so far, every vCPU's. */
 static inline uint64_t vm_exits_total(const struct vm *vm)
 {
 	uint64_t n = 0;
 
-	for (unsigned i = 0; i < EXIT_REASON_COUNT; i++)
-		n += vm->exit_counts[i];
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		n += vcpu_exits_total(&vm->vcpu[i]);
 	return n;
 }
 

@@ -22,10 +22,12 @@
 #include "vmm/vmx/vmcs_fields.h"
 
 #define EXIT_STACK_PAGES 4
-#define VPID_GUEST 1                 /* 0 is the host's (SDM Vol. 3C §29.1 "Virtual Processor Identifiers
-				      * (VPIDs)") */
+#define VPID_GUEST 1                 /* vCPU i's is VPID_GUEST + i; 0 is the host's (SDM Vol. 3C §29.1
+				      * "Virtual Processor Identifiers (VPIDs)") */
 
+/* Computed once (vCPU 0's setup); every vCPU's VMCS gets the same controls and bitmaps. */
 static uint32_t pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls;
+static uint64_t io_bitmap_a, io_bitmap_b, msr_bitmap;
 
 static enum hv_status compute_one(const char *field, uint64_t cap, const struct vmx_ctl_wants *w, uint32_t *out,
 				  char *why, size_t why_len)
@@ -76,25 +78,25 @@ static uint64_t alloc_bitmap(uint8_t fill)
 	return pa;
 }
 
-/* The MSR bitmap (§25.6.9): the MSRs the guest owns outright pass, the rest exit (vmm/exit/msr.c);
- * those MSRs start at 0. */
+/* The MSR bitmap (§25.6.9): the MSRs the guest owns outright pass, the rest exit (vmm/exit/msr.c). */
 static uint64_t alloc_msr_bitmap(void)
 {
 	uint64_t pa = pool_alloc_page();
 
-	if (pa) {
+	if (pa)
 		guest_msr_bitmap_build((uint8_t *)pa, (proc2_ctls & PROC2_ENABLE_RDTSCP) != 0);
-		guest_msrs_clear((proc2_ctls & PROC2_ENABLE_RDTSCP) != 0);
-	}
 	return pa;
 }
 
-static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t msr)
+static void write_controls(const struct vcpu *v)
 {
+	const struct vm *vm = v->vm;
+
 	vmwrite(PIN_BASED_VM_EXEC_CONTROL, pin_ctls);
 	vmwrite(CPU_BASED_VM_EXEC_CONTROL, proc_ctls);
 	vmwrite(SECONDARY_VM_EXEC_CONTROL, proc2_ctls);
-	cpuid_masks_init(proc_ctls, proc2_ctls);   /* CPUID hides what these controls leave off */
+	if (v->index == 0)
+		cpuid_masks_init(proc_ctls, proc2_ctls);   /* CPUID hides what these controls leave off */
 	vmwrite(VM_EXIT_CONTROLS, exit_ctls);
 	vmwrite(VM_ENTRY_CONTROLS, entry_ctls);
 	vmwrite(EXCEPTION_BITMAP, 0);            /* guest exceptions go to the guest's own IDT */
@@ -105,13 +107,13 @@ static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t
 	vmwrite(VM_EXIT_MSR_LOAD_COUNT, 0);
 	vmwrite(VM_ENTRY_MSR_LOAD_COUNT, 0);
 	vmwrite(VM_ENTRY_INTR_INFO_FIELD, 0);
-	vmwrite(IO_BITMAP_A, io_a);
-	vmwrite(IO_BITMAP_B, io_b);
-	vmwrite(MSR_BITMAP, msr);
+	vmwrite(IO_BITMAP_A, io_bitmap_a);
+	vmwrite(IO_BITMAP_B, io_bitmap_b);
+	vmwrite(MSR_BITMAP, msr_bitmap);
 	vmwrite(TSC_OFFSET, 0);
 	vmwrite(EPT_POINTER, vm->eptp);
 	if (proc2_ctls & PROC2_ENABLE_VPID)
-		vmwrite(VIRTUAL_PROCESSOR_ID, VPID_GUEST);
+		vmwrite(VIRTUAL_PROCESSOR_ID, VPID_GUEST + v->index);
 	/* CR0/CR4 bits the guest may not change (the VMX fixed bits) are host-owned: the guest reads
 	 * the shadow, and a MOV that would change them exits (SDM Vol. 3C §25.6.6 "Guest/Host Masks
 	 * and Read Shadows for CR0 and CR4"). */
@@ -123,7 +125,7 @@ static void write_controls(struct vm *vm, uint64_t io_a, uint64_t io_b, uint64_t
 	vmwrite(CR4_READ_SHADOW, entry_state_cr4_shadow(vm));
 }
 
-static void write_host_state(struct vm *vm)
+static void write_host_state(const struct vcpu *v)
 {
 	struct desc_ptr gdtr, idtr;
 
@@ -141,8 +143,8 @@ static void write_host_state(struct vm *vm)
 	vmwrite(HOST_TR_SELECTOR, GDT_SEL_TSS);  /* must be non-zero (SDM Vol. 3C §27.2.3 "Checks on Host
 						  * Segment and Descriptor-Table Registers") */
 	vmwrite(HOST_FS_BASE, 0);
-	vmwrite(HOST_GS_BASE, 0);
-	vmwrite(HOST_TR_BASE, tss_base());
+	vmwrite(HOST_GS_BASE, (uint64_t)v);      /* this_vcpu() in the exit path */
+	vmwrite(HOST_TR_BASE, v->host_tss);
 	vmwrite(HOST_GDTR_BASE, gdtr.base);
 	vmwrite(HOST_IDTR_BASE, idtr.base);
 	vmwrite(HOST_IA32_SYSENTER_CS, 0);
@@ -150,7 +152,7 @@ static void write_host_state(struct vm *vm)
 	vmwrite(HOST_IA32_SYSENTER_EIP, 0);
 	vmwrite(HOST_IA32_EFER, rdmsr(IA32_EFER));
 	vmwrite(HOST_IA32_PAT, rdmsr(IA32_PAT));
-	vmwrite(HOST_RSP, vm->exit_stack_top);
+	vmwrite(HOST_RSP, v->exit_stack_top);
 	vmwrite(HOST_RIP, (uint64_t)vmx_exit_entry);
 }
 
@@ -192,41 +194,78 @@ static void write_guest_state(struct vm *vm)
 	entry_state_write_quiet();
 }
 
-enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
+/* One vCPU's VMCS and exit stack, from the page pool (the boot processor's, before any AP uses it). */
+static bool alloc_vcpu(struct vcpu *v)
 {
-	uint64_t io_a, io_b, msr, stack = 0;
-	enum hv_status s = compute_controls(vm->caps, why, why_len);
+	uint64_t stack = 0;
 
-	if (s != HV_OK)
-		return s;
-	entry_state_controls(vm, &proc2_ctls, &entry_ctls);   /* unrestricted guest, 32-bit entry */
-	vm->vmcs_pa = pool_alloc_page();
-	io_a = alloc_bitmap(0xff);
-	io_b = alloc_bitmap(0xff);
-	msr = alloc_msr_bitmap();
+	v->vmcs_pa = pool_alloc_page();
 	for (int i = 0; i < EXIT_STACK_PAGES; i++)
 		stack = pool_alloc_page();   /* the pool hands out ascending pages */
-	if (!vm->vmcs_pa || !io_a || !io_b || !msr || !stack) {
-		hv_snprintf(why, why_len, "page pool exhausted while allocating the VMCS and bitmaps");
-		return HV_E_NOMEM;
-	}
-	vm->exit_stack_top = stack + PAGE_SIZE;
-	vm->linear_addr_bits = cpuid_linear_width(&hw_cpu_ops);
-	*(uint32_t *)vm->vmcs_pa = vm->caps->vmcs_revision;   /* revision identifier (SDM Vol. 3C
-							       * §25.2 "Format of the VMCS Region") */
-	if (vmclear(vm->vmcs_pa) != VMX_OK || vmptrld(vm->vmcs_pa) != VMX_OK) {
-		hv_snprintf(why, why_len, "VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed", (unsigned long long)vm->vmcs_pa);
+	if (!v->vmcs_pa || !stack)
+		return false;
+	v->exit_stack_top = stack + PAGE_SIZE;
+	*(uint32_t *)v->vmcs_pa = v->vm->caps->vmcs_revision;   /* revision identifier (SDM Vol. 3C
+								 * §25.2 "Format of the VMCS Region") */
+	return true;
+}
+
+/* Make v's VMCS current on this CPU and write every field: the same controls and guest entry state
+ * for every vCPU; its own VPID, host TSS, GS base and exit stack. */
+static enum hv_status write_vmcs(struct vcpu *v, char *why, size_t why_len)
+{
+	struct vm *vm = v->vm;
+
+	if (vmclear(v->vmcs_pa) != VMX_OK || vmptrld(v->vmcs_pa) != VMX_OK) {
+		hv_snprintf(why, why_len, "VMCLEAR/VMPTRLD of the VMCS at 0x%llx failed", (unsigned long long)v->vmcs_pa);
 		return HV_E_VMLAUNCH;
 	}
-	write_controls(vm, io_a, io_b, msr);
-	write_host_state(vm);
+	guest_msrs_clear((proc2_ctls & PROC2_ENABLE_RDTSCP) != 0);   /* the MSRs the bitmap passes start at 0 */
+	write_controls(v);
+	write_host_state(v);
 	if (vm->multiboot)
 		entry_state_write_multiboot(vm);   /* vmm/vm/entry_state.c */
 	else
 		write_guest_state(vm);
+	return HV_OK;
+}
+
+enum hv_status vmcs_setup(struct vm *vm, char *why, size_t why_len)
+{
+	enum hv_status s = compute_controls(vm->caps, why, why_len);
+	bool ok = true;
+
+	if (s != HV_OK)
+		return s;
+	entry_state_controls(vm, &proc2_ctls, &entry_ctls);   /* unrestricted guest, 32-bit entry */
+	io_bitmap_a = alloc_bitmap(0xff);
+	io_bitmap_b = alloc_bitmap(0xff);
+	msr_bitmap = alloc_msr_bitmap();
+	for (unsigned i = 0; i < vm->nvcpus; i++)
+		ok = ok && alloc_vcpu(&vm->vcpu[i]);
+	if (!ok || !io_bitmap_a || !io_bitmap_b || !msr_bitmap) {
+		hv_snprintf(why, why_len, "page pool exhausted while allocating the VMCS and bitmaps");
+		return HV_E_NOMEM;
+	}
+	vm->linear_addr_bits = cpuid_linear_width(&hw_cpu_ops);
+	s = write_vmcs(&vm->vcpu[0], why, why_len);
+	if (s != HV_OK)
+		return s;
 	budget_setup(vm, pin_ctls & PIN_PREEMPTION_TIMER, vmx_preemption_timer_erratum(vm->caps->signature));
 	hv_log("vmcs: pin=0x%08x proc=0x%08x proc2=0x%08x exit=0x%08x entry=0x%08x eptp=0x%llx vpid=%s",
 	       pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls, (unsigned long long)vm->eptp,
 	       (proc2_ctls & PROC2_ENABLE_VPID) ? "1" : "off");
+	return HV_OK;
+}
+
+enum hv_status vmcs_setup_vcpu(struct vcpu *v, char *why, size_t why_len)
+{
+	enum hv_status s = write_vmcs(v, why, why_len);
+
+	if (s != HV_OK)
+		return s;
+	vmwrite(GUEST_RIP, v->start_rip);
+	vmwrite(GUEST_RSP, v->start_rsp);
+	budget_setup_quiet(v->vm);
 	return HV_OK;
 }
