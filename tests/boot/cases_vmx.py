@@ -47,7 +47,7 @@ DEFAULT_GUEST = [
     r"^\[hv\] ept-policy: gpa=0x8105000 misconfiguration planted by HC_EPT_MISCONFIG_DEMO: repaired rwx$",
     r"^\[guest\] all cases done$",
     r"^\[hv\] guest: done exit_code=0$",
-    r"^\[hv\] summary: guest=default exits=\d+ CPUID=1 VMCALL=7 IO_INSTRUCTION=\d+ EPT_VIOLATION=4 EPT_MISCONFIG=1$",
+    r"^\[hv\] summary: guest=default exits=\d+ CPUID=2 VMCALL=7 IO_INSTRUCTION=\d+ EPT_VIOLATION=4 EPT_MISCONFIG=1$",
     r"^\[hv\] log: lines=\d+ suppressed=0 dropped=0$",
     # Every page the guest protected was re-granted: the map is back to two 2 MiB leaves.
     r"^\[hv\] ept-audit: leaves=2 mapped=0x400000 outside=0 region=0x8000000-0x83fffff$",
