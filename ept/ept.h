@@ -10,6 +10,38 @@
  * identical attributes is collapsed into a large page.  Hence the number of
  * tables is always the minimum the current mapping needs.  Every error leaves
  * the tables exactly as they were.  See docs/ept.md.
+ *
+ * Several processors (one set of tables shared by all vCPUs of a guest):
+ *
+ *  - Writers need the caller's EPT lock (one struct spinlock per set of
+ *    tables, arch/lib/spinlock.h; it lives with the caller, e.g. the VM,
+ *    so this library stays lock-free and host-testable): ept_map,
+ *    ept_identity_map_range, ept_unmap, ept_protect, ept_debug_set_raw_leaf
+ *    and ept_get_stats (the counters are plain).  The allocator callbacks
+ *    are only called from writers, so they run under that lock too.
+ *  - Readers need no lock and may run while one writer works:
+ *    ept_translate, ept_debug_get_raw_leaf, ept_for_each_leaf,
+ *    ept_misconfig_diagnose, ept_eptp (root never changes); so may the
+ *    CPUs' page walkers.  ept_init and ept_destroy run with no one else.
+ *
+ * Why readers are safe: every entry of a published table is written with a
+ * single aligned 64-bit store (ept_entry.h), so no entry is ever torn; a new
+ * table is complete (zeroed, or all 512 entries of a split large page)
+ * before the release store that links it; a split replaces the large entry
+ * by the table pointer in that one store, a collapse goes back in one store;
+ * a table is unlinked before it is handed to free_page.  A reader thus sees,
+ * for each GPA, either the old or the new translation, never a hole that
+ * neither had.  What this needs from the caller:
+ *  - free_page must not reuse (or write) a page while a reader may still be
+ *    in it, nor before every CPU has done INVEPT: while the guest runs, an
+ *    SMP caller parks freed tables and recycles them only after the
+ *    shootdown (or never frees until teardown);
+ *  - stale translations in other CPUs' TLBs and paging-structure caches are
+ *    the caller's: after *flush != EPT_FLUSH_NONE, INVEPT on every CPU (the
+ *    shootdown is not in this library).
+ * Not covered: with A/D enabled the CPU sets A/D bits while a writer
+ * rewrites an entry (protect, split, collapse), so a bit set in that window
+ * can be lost.  A/D is off in the hypervisor today.
  */
 #ifndef EPT_EPT_H
 #define EPT_EPT_H

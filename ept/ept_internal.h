@@ -25,13 +25,15 @@
  * Files: ept.c (init/destroy, EPTP, caps, error strings), ept_table.c
  * (tables and the op's page pool), ept_walk.c (the two passes),
  * ept_range.c (map/unmap/protect: argument checks), ept_lookup.c
- * (translate, leaf iteration, stats, debug access to a leaf).
+ * (translate, leaf iteration, stats, debug access to a leaf), ept_entry.h
+ * (the loads and stores of entries other CPUs may be reading).
  */
 #ifndef EPT_EPT_INTERNAL_H
 #define EPT_EPT_INTERNAL_H
 
 #include "ept/ept.h"
 #include "ept/ept_bits.h"
+#include "ept/ept_entry.h"
 
 #define LEAF_AD     (EPT_PTE_ACCESSED | EPT_PTE_DIRTY)
 /* The bits ept_attr controls in a leaf. */

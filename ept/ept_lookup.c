@@ -5,20 +5,30 @@
  */
 #include "ept/ept_internal.h"
 
-/* Walk to the entry that ends the translation of gpa (leaf or empty). */
-static uint64_t *walk_slot(const struct ept *e, gpa_t gpa, int *level)
+/*
+ * Walk to the entry that ends the translation of gpa (leaf or empty) and
+ * return its value; *slot (may be NULL) gets its address.  Each entry is
+ * read once: a writer may replace it between two reads (a split turns a
+ * large leaf into a table pointer), and a second read could then be taken
+ * for a leaf at the wrong level.
+ */
+static uint64_t walk(const struct ept *e, gpa_t gpa, int *level, uint64_t **slot)
 {
 	uint64_t *t = tbl(e, e->root);
+	uint64_t *p = &t[level_index(gpa, 4)];
+	uint64_t v = entry_read(p);
+	int l = 4;
 
-	for (int l = 4;; l--) {
-		uint64_t *slot = &t[level_index(gpa, l)];
-
-		if (!*slot || is_leaf(l, *slot)) {
-			*level = l;
-			return slot;
-		}
-		t = entry_table(e, *slot);
+	while (v && !is_leaf(l, v)) {
+		t = entry_table(e, v);
+		l--;
+		p = &t[level_index(gpa, l)];
+		v = entry_read(p);
 	}
+	*level = l;
+	if (slot)
+		*slot = p;
+	return v;
 }
 
 static unsigned entry_perm(uint64_t v)
@@ -45,7 +55,7 @@ int ept_translate(const struct ept *e, gpa_t gpa, struct ept_translation *out)
 		return EPT_E_INVAL;
 	if (gpa >> EPT_GPA_BITS_4LEVEL)
 		return EPT_E_RANGE;
-	v = *walk_slot(e, gpa, &level);
+	v = walk(e, gpa, &level, NULL);
 	out->level = level;
 	out->mapped = v != 0;
 	if (!v) {
@@ -72,7 +82,7 @@ static uint64_t visit(const struct ept *e, const uint64_t *t, int level, gpa_t b
 	uint64_t n = 0;
 
 	for (unsigned i = 0; i < 512; i++) {
-		uint64_t v = t[i];
+		uint64_t v = entry_read(&t[i]);
 		gpa_t gpa = base + (uint64_t)i * level_span(level);
 
 		if (!v)
@@ -107,7 +117,7 @@ uint64_t ept_debug_get_raw_leaf(const struct ept *e, gpa_t gpa, int *level)
 	uint64_t v = 0;
 
 	if (ept_ready(e) && !(gpa >> EPT_GPA_BITS_4LEVEL))
-		v = *walk_slot(e, gpa, &l);
+		v = walk(e, gpa, &l, NULL);
 	if (level)
 		*level = v ? l : 0;
 	return v;
@@ -122,14 +132,13 @@ int ept_debug_set_raw_leaf(struct ept *e, gpa_t gpa, uint64_t entry)
 		return EPT_E_INVAL;
 	if (gpa >> EPT_GPA_BITS_4LEVEL)
 		return EPT_E_RANGE;
-	slot = walk_slot(e, gpa, &level);
-	if (!*slot)
+	if (!walk(e, gpa, &level, &slot))
 		return EPT_E_NOT_MAPPED;
 	/* Must stay a present leaf of the same size (SDM Vol. 3C §29.3.2 "EPT Translation Mechanism": bit 7). */
 	if (!(entry & (EPT_PTE_RWX | EPT_PTE_USER_EXEC)))
 		return EPT_E_INVAL;
 	if (level > 1 && !(entry & EPT_PTE_LARGE))
 		return EPT_E_INVAL;
-	*slot = entry;
+	entry_set(slot, entry);
 	return EPT_OK;
 }

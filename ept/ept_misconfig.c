@@ -6,6 +6,7 @@
  */
 #include "ept/ept_misconfig.h"
 #include "ept/ept_bits.h"
+#include "ept/ept_entry.h"
 #include "ept/ept_fmt.h"
 
 static const char *const reason_names[EPT_MC_COUNT_] = {
@@ -108,7 +109,7 @@ int ept_misconfig_diagnose(const struct ept *e, gpa_t gpa, struct ept_misconfig 
 		return EPT_E_RANGE;
 	t = e->alloc.phys_to_virt(e->alloc.ctx, e->root);
 	for (int level = 4; level >= 1; level--) {
-		uint64_t v = t[(gpa >> (EPT_PAGE_SHIFT + 9 * (level - 1))) & 511];
+		uint64_t v = entry_read(&t[(gpa >> (EPT_PAGE_SHIFT + 9 * (level - 1))) & 511]);
 
 		out->level = level;
 		out->entry = v;

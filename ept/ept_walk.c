@@ -111,12 +111,14 @@ static void apply_pt_map(struct ept *e, struct ept_op *op, uint64_t *t, unsigned
 	for (unsigned i = lo; i < hi; i++, nv += EPT_PAGE_SIZE_4K) {
 		uint64_t v = t[i];
 
-		if (!v) {
+		/* Filling empty PTEs is the common case; the hint keeps the loop
+		 * laid out as it was before the stores became atomic (ept_bench). */
+		if (__builtin_expect(!v, 1)) {
 			added++;
-			t[i] = nv;
+			entry_set(&t[i], nv);
 		} else if ((v ^ nv) & ~LEAF_AD) {
 			changed = true;
-			t[i] = nv;
+			entry_set(&t[i], nv);
 		}
 	}
 	e->stats.bytes_4k += added * EPT_PAGE_SIZE_4K;
@@ -136,7 +138,7 @@ static void apply_pt(struct ept *e, struct ept_op *op, uint64_t *t, gpa_t s, gpa
 	case OP_UNMAP:
 		for (unsigned i = lo; i < hi; i++) {
 			if (t[i]) {
-				t[i] = 0;
+				entry_set(&t[i], 0);
 				n++;
 			}
 		}
@@ -148,7 +150,7 @@ static void apply_pt(struct ept *e, struct ept_op *op, uint64_t *t, gpa_t s, gpa
 			uint64_t nv = (t[i] & ~LEAF_ATTRS) | op->bits;
 
 			if (nv != t[i]) {
-				t[i] = nv;
+				entry_set(&t[i], nv);
 				op->changed = true;
 			}
 		}
@@ -156,7 +158,11 @@ static void apply_pt(struct ept *e, struct ept_op *op, uint64_t *t, gpa_t s, gpa
 	}
 }
 
-/* Write the operation's leaf (or clear) at a level-L entry it fully covers. */
+/*
+ * Write the operation's leaf (or clear) at a level-L entry it fully covers.
+ * A subtree it replaces is unlinked by that one store before it is freed,
+ * so a reader is never sent into a freed table.
+ */
 static void apply_leaf(struct ept *e, struct ept_op *op, int level, uint64_t *slot, gpa_t eb)
 {
 	uint64_t v = *slot, nv = 0;
@@ -167,16 +173,17 @@ static void apply_leaf(struct ept *e, struct ept_op *op, int level, uint64_t *sl
 		nv = (v & ~LEAF_ATTRS) | op->bits;
 	if (v && is_leaf(level, v) && !((v ^ nv) & ~LEAF_AD))
 		return; /* same translation: keep A/D */
+	entry_set(slot, nv);
+	if (nv)
+		stat_add(e, level, 1);
 	if (v) {
 		ept_drop_entry(e, v, level);
 		op->changed = true;
 	}
-	if (nv)
-		stat_add(e, level, 1);
-	*slot = nv;
 }
 
-/* Fill a new table with the 512 smaller pages equivalent to leaf v. */
+/* Fill a new table with the 512 smaller pages equivalent to leaf v.  The
+ * table is not published yet: plain stores. */
 static void split_into(struct ept *e, uint64_t v, int level, uint64_t *child)
 {
 	for (unsigned i = 0; i < EPT_ENTRIES_PER_TABLE; i++)
@@ -225,11 +232,13 @@ static bool collapsible(const struct ept *e, const uint64_t *c, int cl, uint64_t
  * entry before the operation: restoring exactly a leaf we split ourselves
  * changes nothing the CPU could have cached; freeing a table that existed
  * before does (paging-structure caches, SDM Vol. 3C §29.4.3 "Invalidating
- * Cached Translation Information").
+ * Cached Translation Information").  The child is unlinked by one store
+ * (the large page replaces the same translations) before it is freed.
  */
 static void normalize_entry(struct ept *e, struct ept_op *op, int level, uint64_t *slot, uint64_t old)
 {
-	uint64_t *c = entry_table(e, *slot);
+	hpa_t child = *slot & EPT_PTE_ADDR_MASK;
+	uint64_t *c = tbl(e, child);
 	uint64_t nv = 0;
 
 	if (!table_empty(c)) {
@@ -238,8 +247,8 @@ static void normalize_entry(struct ept *e, struct ept_op *op, int level, uint64_
 		stat_sub(e, level - 1, EPT_ENTRIES_PER_TABLE);
 		stat_add(e, level, 1);
 	}
-	ept_free_table(e, *slot & EPT_PTE_ADDR_MASK);
-	*slot = nv;
+	entry_set(slot, nv);
+	ept_free_table(e, child);
 	if (old && (!is_leaf(level, old) || ((old ^ nv) & ~LEAF_AD)))
 		op->changed = true;
 }
@@ -271,7 +280,8 @@ static void apply_walk(struct ept *e, struct ept_op *op, int level, uint64_t *t,
 				continue;
 			if (v)
 				split_into(e, v, level, tbl(e, child));
-			*slot = ept_table_entry(e, child);
+			/* Readers see the large page or the full split: never a hole. */
+			entry_publish(slot, ept_table_entry(e, child));
 		}
 		apply_walk(e, op, level - 1, entry_table(e, *slot), cs, ce);
 		normalize_entry(e, op, level, slot, v);
