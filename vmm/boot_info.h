@@ -32,10 +32,10 @@ struct hv_vmwrite {
 #define HV_CMDLINE_MAX 4096
 
 /* HV.CFG cpus=: how many processors minihv takes (the boot processor counts), or all of them
- * (HV_CPUS_ALL). The default is 1 until vCPUs run guests (issue 16). */
+ * (HV_CPUS_ALL, the default): each runs one vCPU of the guest. */
 #define HV_CPUS_ALL 0
 #define HV_CPUS_MAX 64
-#define HV_CPUS_DEFAULT 1
+#define HV_CPUS_DEFAULT HV_CPUS_ALL
 
 /* Options from \EFI\BOOT\HV.CFG (docs/boot-options.md). */
 struct hv_config {

@@ -30,7 +30,7 @@ static inline void spin_lock(struct spinlock *l)
 /* Take the lock only if nobody holds or waits for it. */
 static inline bool spin_trylock(struct spinlock *l)
 {
-	uint32_t o = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	uint32_t o = __atomic_load_n(&l->owner, __ATOMIC_ACQUIRE);   /* after the last holder's release */
 	uint32_t expected = o;
 
 	return __atomic_compare_exchange_n(&l->next, &expected, o + 1, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);

@@ -321,7 +321,7 @@ static void test_mem_mib(void **state)
 	}
 }
 
-/* cpus: 1 to 64 or all (HV_CPUS_ALL), default 1; cpus_set says HV.CFG gave it. */
+/* cpus: 1 to 64 or all (HV_CPUS_ALL, the default); cpus_set says HV.CFG gave it. */
 static void test_cpus(void **state)
 {
 	static const struct {
@@ -330,16 +330,16 @@ static void test_cpus(void **state)
 		uint32_t cpus;
 		bool set;
 	} c[] = {
-		{ "", 0, 1, false },
+		{ "", 0, HV_CPUS_ALL, false },
 		{ "cpus=1", 0, 1, true },
 		{ "cpus=64", 0, 64, true },
 		{ "cpus = 8", 0, 8, true },
 		{ "cpus=all", 0, HV_CPUS_ALL, true },
-		{ "cpus=0", -1, 1, false },
-		{ "cpus=65", -1, 1, false },
-		{ "cpus=ALL", -1, 1, false },
-		{ "cpus=2x", -1, 1, false },
-		{ "cpus=", -1, 1, false },
+		{ "cpus=0", -1, HV_CPUS_ALL, false },
+		{ "cpus=65", -1, HV_CPUS_ALL, false },
+		{ "cpus=ALL", -1, HV_CPUS_ALL, false },
+		{ "cpus=2x", -1, HV_CPUS_ALL, false },
+		{ "cpus=", -1, HV_CPUS_ALL, false },
 	};
 
 	(void)state;

@@ -267,7 +267,7 @@ static void test_cpus_lines(void **state)
 	config_defaults(&cfg);
 	c.use = smp_cpus_to_use(c.count, cfg.cpus);
 	smp_cpus_line(&c, &cfg, line, sizeof(line));
-	assert_string_equal(line, "cpus: count=2 source=mp-services apic_ids=0-1 bsp=0 use=1 (HV.CFG cpus=1, the default)");
+	assert_string_equal(line, "cpus: count=2 source=mp-services apic_ids=0-1 bsp=0 use=2 (HV.CFG cpus=all, the default)");
 	smp_cpus_ask_line(&c, &cfg, line, sizeof(line));
 	assert_string_equal(line, "");
 	smp_cpus_cap_line(&c, line, sizeof(line));

@@ -148,10 +148,11 @@ static void log_log_stats(void)
 	       (unsigned long long)st.suppressed, (unsigned long long)st.dropped);
 }
 
-/* The lines after the last vCPU: totals, the log's figures, the EPT audit; then the run ends. */
-static __attribute__((noreturn)) void end_run(struct vm *vm, enum hv_status s)
+/* The lines after the last vCPU: the summary (only's, the one vCPU's; else every vCPU's), the
+ * log's figures, the EPT audit; then the run ends. */
+static __attribute__((noreturn)) void end_run(struct vm *vm, const struct vcpu *only, enum hv_status s)
 {
-	log_summary(vm, vm->nvcpus > 1 ? 0 : &vm->vcpu[0]);
+	log_summary(vm, only);
 	log_interrupts(vm);
 	log_log_stats();
 	if (!audit_ept(vm) && s == HV_OK)
@@ -232,7 +233,7 @@ static __attribute__((noreturn)) void end_run_vcpus(struct vm *vm)
 	if (first >= 0)
 		hv_snprintf(line + n, sizeof(line) - (size_t)n, " first=vcpu%d: %s", (int)first, vm->vcpu[first].end_what);
 	hv_log("%s", line);
-	end_run(vm, s);
+	end_run(vm, 0, s);
 }
 
 void vcpu_end(struct vcpu *v, enum hv_status s, const char *what)
@@ -271,5 +272,5 @@ void vm_end(enum hv_status s, const char *what)
 	log_set_deferred(false);   /* everything the guest's exits logged goes out first */
 	log_ratelimit_report();
 	hv_log("guest: %s", what);
-	end_run(vm, s);
+	end_run(vm, v, s);
 }

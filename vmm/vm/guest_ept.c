@@ -5,6 +5,7 @@
 #include "arch/lib/fmt.h"
 #include "arch/lib/log.h"
 #include "arch/lib/page_pool.h"
+#include "vmm/vm/shootdown.h"
 #include "vmm/vmx/controls.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
@@ -15,9 +16,15 @@ static hpa_t ept_alloc(void *ctx)
 	return pool_alloc_page();
 }
 
+/* A table the library unlinked. With several vCPUs another CPU's walk may still hold it: every
+ * CPU flushes before the page can be handed out again (the caller holds the EPT lock). */
 static void ept_free(void *ctx, hpa_t pa)
 {
+	struct vm *vm = this_vcpu()->vm;
+
 	(void)ctx;
+	if (vm && vm->nvcpus > 1)
+		vm_ept_changed(vm, EPT_FLUSH_SINGLE);
 	pool_free_page(pa);
 }
 

@@ -8,7 +8,13 @@
 #include "arch/lib/log.h"
 #include "arch/x86_64/lapic.h"
 #include "vmm/vm/end.h"
-#include "vmm/vm/guest_ept.h"
+#include "vmm/vmx/insn.h"
+
+/* INVEPT on this CPU: single-context when the CPU has it, else all-context. */
+static void invept_here(const struct vm *vm, int flush)
+{
+	invept(vm->caps->invept_single && flush != EPT_FLUSH_GLOBAL ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL, vm->eptp);
+}
 
 static uint64_t gen_load(const uint64_t *p)
 {
@@ -36,7 +42,7 @@ bool shootdown_poll(struct vcpu *v)
 	g = gen_load(&vm->ept_gen);
 	if (g <= __atomic_load_n(&v->ept_gen_seen, __ATOMIC_RELAXED))
 		return false;
-	vm_invept(vm, EPT_FLUSH_SINGLE);
+	invept_here(vm, EPT_FLUSH_SINGLE);
 	ack(v, g);
 	return true;
 }
@@ -45,7 +51,7 @@ void vm_ept_changed(struct vm *vm, int flush)
 {
 	if (flush == EPT_FLUSH_NONE)
 		return;
-	vm_invept(vm, flush);
+	invept_here(vm, flush);
 	shootdown_others(vm);
 }
 
