@@ -18,6 +18,14 @@
 ;                  violation's cost must not depend on how many pages are protected
 ;   ept_violation  the same read once the burst is used up and the log is drained: the steady
 ;                  state, where exit_log=on only adds the rate limiter's bookkeeping
+;   protect_pair   HC_PROTECT of a page read-only, then read/write/execute again: two VMCALLs per
+;                  iteration, so its figure is per pair. With several vCPUs the first of the two
+;                  shoots the change down on every other vCPU (an NMI, INVEPT there, an
+;                  acknowledgement awaited): its cost with 1, 2 and 4 vCPUs is that of the shootdown
+;
+; With several vCPUs (CPUID 0x40000001 EBX > 1) vCPU 0 first starts the others in a loop that never
+; exits (PAUSE, and a look at bench_done): Bochs then runs every CPU all the time, its TSC advancing
+; with each CPU's instructions as on one CPU, and the common exits must cost what they cost there.
 ; The hypervisor resumes each refused read at the HC_SET_RESUME address: the next instruction.
 ;
 ; Method (as kvm-unit-tests' x86/vmexit.c): run the loop with N = 1, 2, 4, ... iterations until one
@@ -74,7 +82,10 @@ default rel
 %define K_EPT_LOGGED 6
 %define K_EPT_64 7
 %define K_EPT_MANY 8
-%define NKINDS 9
+%define K_PROTECT 9
+%define NKINDS 10
+%define PROTECT_PAGE 0x1ff000      ; offset of the page protect_pair protects and gives back
+%define AP_STACK 0x1000            ; the spinning vCPUs' stacks, below vCPU 0's (they use none)
 %define EPT_MANY_PAGES 100000      ; the most pages ept_prot_many protects (guest memory permitting)
 %define STACK_RESERVE 0x10000      ; the top 64 KiB of guest memory hold the stack (RSP starts at the end)
 
@@ -117,6 +128,7 @@ GUEST_HEADER entry
 entry:
 	mov r12, rdi                    ; guest memory base (GPA == GVA)
 	mov [mem_size], rsi
+	call start_vcpus
 	call calibrate
 
 	lea r10, [loop_cpuid_hv]
@@ -202,10 +214,50 @@ entry:
 	HYPERCALL HC_SET_RESUME, 0
 .no_ept:
 
+	lea rdi, [r12 + PROTECT_PAGE]   ; refused once, not measured
+	HYPERCALL HC_PROTECT, rdi, HC_PERM_R | HC_PERM_W | HC_PERM_X, HC_FAULT_KEEP
+	RESULT r15, K_PROTECT
+	mov [r15 + RES_ERR], rax
+	test rax, rax
+	jnz .no_protect
+	lea rsi, [r12 + PROTECT_PAGE]
+	lea r10, [loop_protect]
+	lea r11, [loop_protect_nop]
+	call measure
+.no_protect:
+
 	call drain                      ; room in the log for the report
 	call report
+	mov byte [bench_done], 1        ; the spinning vCPUs end themselves
 	mov rdi, rax                    ; kinds not measured
 	HYPERCALL HC_DONE, rdi
+
+; start_vcpus: start every other vCPU in ap_spin. Clobbers RAX, RBX, RCX, RDX, RDI, RSI, R8.
+start_vcpus:
+	mov eax, CPUID_HV_MAX_LEAF
+	cpuid
+	mov r8d, ebx                    ; the vCPU count
+	mov ebx, 1
+.next:
+	cmp ebx, r8d
+	jae .done
+	mov rdx, [mem_size]
+	add rdx, r12
+	imul rax, rbx, AP_STACK
+	sub rdx, rax                    ; RSP = end of memory - index * AP_STACK
+	lea rsi, [ap_spin]
+	HYPERCALL HC_VCPU_START, rbx, rsi, rdx
+	inc ebx
+	jmp .next
+.done:
+	ret
+
+; ap_spin: a started vCPU's whole life: no exit until vCPU 0 is done, then HC_DONE 0.
+ap_spin:
+	pause
+	cmp byte [bench_done], 0
+	je ap_spin
+	HYPERCALL HC_DONE, 0
 
 ; protect_more: protect read-only (policy KEEP) the pages after EPT_PAGE up to RBX pages in all,
 ; counting on from [protected]; R15 = the kind's result (its RES_PROT, or RES_ERR on a refusal).
@@ -428,6 +480,38 @@ loop_vmcall_nop:
 	ret
 
 align 64
+loop_protect:
+	mov rbx, rsi
+	T_START
+.l:	HYPERCALL HC_PROTECT, rbx, HC_PERM_R, HC_FAULT_KEEP
+	HYPERCALL HC_PROTECT, rbx, HC_PERM_R | HC_PERM_W | HC_PERM_X, HC_FAULT_KEEP
+	dec r13
+	jnz .l
+	T_END
+	mov rsi, rbx
+	ret
+
+align 64
+loop_protect_nop:
+	mov rbx, rsi
+	T_START
+.l:	mov eax, HC_PROTECT
+	mov rdi, rbx
+	mov rsi, HC_PERM_R
+	mov rdx, HC_FAULT_KEEP
+	nop
+	mov eax, HC_PROTECT
+	mov rdi, rbx
+	mov rsi, HC_PERM_R | HC_PERM_W | HC_PERM_X
+	mov rdx, HC_FAULT_KEEP
+	nop
+	dec r13
+	jnz .l
+	T_END
+	mov rsi, rbx
+	ret
+
+align 64
 loop_out:
 	T_START
 .l:	xor eax, eax
@@ -552,6 +636,9 @@ report:
 	cmp ebx, K_EPT_64
 	jb .why
 	lea rsi, [s_refused_prot]
+	cmp ebx, K_PROTECT
+	jb .why
+	lea rsi, [s_refused_pair]
 .why:
 	call put_str
 .print:
@@ -670,6 +757,7 @@ kind_names:
 	KIND "ept_logged"
 	KIND "ept_prot_64"
 	KIND "ept_prot_many"
+	KIND "protect_pair"
 
 s_kind:          db "bench: kind=", 0
 s_iters:         db " iters=", 0
@@ -684,6 +772,7 @@ s_error:         db " error=", 0
 s_refused_ref:   db " (HC_BENCH_REFERENCE refused)", 0
 s_refused_ept:   db " (HC_SET_RESUME or HC_PROTECT refused)", 0
 s_refused_prot:  db " (HC_PROTECT of another page refused)", 0
+s_refused_pair:  db " (HC_PROTECT of its page refused)", 0
 s_done:          db "bench: done kinds=", 0
 s_failed:        db " failed=", 0
 s_min_ticks:     db " min_ticks=", 0
@@ -697,6 +786,7 @@ protected:     dq 1                ; pages protected so far (EPT_PAGE first)
 probe_base:    dq 0
 probe_quiet:   dq 0
 drain_timeout: db 0
+bench_done:    db 0                ; vCPU 0 has reported: the spinning vCPUs end
 align 8
 results:  times NKINDS * RES_SIZE db 0
 dec_buf:  times 24 db 0

@@ -45,25 +45,36 @@ KINDS = [
     ("ept_prot_64", "EPT violation, 64 pages protected"),
     ("ept_prot_many", "EPT violation, many pages protected"),
     ("reference", "reference path (CPUID)"),
+    ("protect_pair", "HC_PROTECT r, then rwx (per pair)"),
 ]
+# Several vCPUs (issue 16): the bench guest starts the others in a loop without exits, so every
+# Bochs CPU runs all the time and the TSC still counts one CPU's instructions. On SMP_MODEL with
+# exit_log=off: the common exits must cost what they cost on one CPU (SMP_RATIO_MAX), and
+# protect_pair shows what the shootdown to the other vCPUs adds.
+SMP_MODEL = "corei7_skylake_x"
+SMP_CPUS = [2, 4]
+SMP_RATIO_MAX = 1.05
+SMP_COMMON = ["cpuid_hv", "cpuid_0", "vmcall_nop", "out_0x80"]
 KIND_NAMES = [k for k, _ in KINDS]
 
-BENCH_RX = re.compile(r"^\[guest\] bench: kind=(\w+)((?: \w+=\d+)+) ticks_per_exit=\S+$")
+# Lines of vCPU 0 (tagged [guest:0]/[hv:0] when there are several CPUs: docs/log-format.md).
+BENCH_RX = re.compile(r"^\[guest(?::0)?\] bench: kind=(\w+)((?: \w+=\d+)+) ticks_per_exit=\S+$")
 BENCH_FIELDS = ("iters", "exit", "nop", "drain", "probes")
-PROT_RX = re.compile(r"^\[guest\] bench: kind=(\w+) protected=(\d+)$")
-BENCH_ERR_RX = re.compile(r"^\[guest\] bench: kind=(\w+) error=(-?\d+) \((.*)\)$")
-DONE_RX = re.compile(r"^\[guest\] bench: done kinds=(\d+) failed=(\d+) min_ticks=(\d+) probe_ticks=(\d+) "
+PROT_RX = re.compile(r"^\[guest(?::0)?\] bench: kind=(\w+) protected=(\d+)$")
+BENCH_ERR_RX = re.compile(r"^\[guest(?::0)?\] bench: kind=(\w+) error=(-?\d+) \((.*)\)$")
+DONE_RX = re.compile(r"^\[guest(?::0)?\] bench: done kinds=(\d+) failed=(\d+) min_ticks=(\d+) probe_ticks=(\d+) "
                      r"drain=(ok|timeout)$")
-GUEST_END_RX = re.compile(r"^\[hv\] guest: (.*)$")
-CONFIG_COMPLAINT_RX = re.compile(r"^\[hv\] config: .*line \d+: ")
+GUEST_END_RX = re.compile(r"^\[hv(?::0)?\] guest: (.*)$")
+RUN_RX = re.compile(r"^\[hv:0\] run: vcpus=(\d+) started=(\d+) shootdowns=(\d+) status=(\w+)")
+CONFIG_COMPLAINT_RX = re.compile(r"^\[hv(?::0)?\] config: .*line \d+: ")
 
 
 class Boot:
     """One boot of the bench guest: its results, or why there are none."""
 
-    def __init__(self, model, exit_log):
-        self.model, self.exit_log = model, exit_log
-        self.name = "%s-exit_log-%s" % (model, exit_log)
+    def __init__(self, model, exit_log, cpus=1):
+        self.model, self.exit_log, self.cpus = model, exit_log, cpus
+        self.name = "%s-exit_log-%s" % (model, exit_log) + ("" if cpus == 1 else "-%dcpus" % cpus)
         self.workdir = os.path.join(OUT, self.name)
         self.serial = os.path.join(self.workdir, "serial.log")
         self.ticks = {}       # kind -> ticks per exit (float)
@@ -72,6 +83,7 @@ class Boot:
         self.errors = []      # what went wrong, for the report
         self.wait_s = self.boot_s = 0.0
         self.min_ticks = self.probe_ticks = None
+        self.run = None       # (vcpus, started, shootdowns, status) of a run with several vCPUs
 
     def ok(self):
         return not self.errors
@@ -113,6 +125,10 @@ def parse(boot, lines):
             if m.group(5) != "ok":
                 boot.errors.append("the log did not drain (drain=timeout): figures after it are suspect")
             continue
+        m = RUN_RX.match(line)
+        if m:
+            boot.run = tuple(int(x) for x in m.groups()[:3]) + (m.group(4),)
+            continue
         if CONFIG_COMPLAINT_RX.match(line):
             boot.errors.append("HV.CFG refused: %s" % line)
     if boot.min_ticks is None:
@@ -124,6 +140,8 @@ def parse(boot, lines):
     if "done exit_code=0" not in ends:
         boot.errors.append("the guest did not end with done exit_code=0 (%s)"
                            % (ends[-1] if ends else "no guest end line"))
+    if boot.cpus > 1 and (boot.run is None or boot.run[:2] != (boot.cpus, boot.cpus) or boot.run[3] != "OK"):
+        boot.errors.append("want run: vcpus=%d started=%d status=OK, got %r" % (boot.cpus, boot.cpus, boot.run))
 
 
 def run_boot(boot, guest_bin, timeout):
@@ -140,7 +158,8 @@ def run_boot(boot, guest_bin, timeout):
         # serial.bochs.out when it starts, which separates the wait from the boot.
         started = time.time()
         bochs_out = os.path.join(boot.workdir, "serial.bochs.out")
-        env = dict(os.environ, BOCHS_MEGS=str(BENCH_BOCHS_MEGS), BOCHS_IPS=str(BENCH_BOCHS_IPS))
+        env = dict(os.environ, BOCHS_MEGS=str(BENCH_BOCHS_MEGS), BOCHS_IPS=str(BENCH_BOCHS_IPS),
+                   BOCHS_CPUS=str(boot.cpus))
         proc = subprocess.Popen([RUN_BOCHS, boot.model, disk, boot.serial, str(timeout)],
                                 stdout=subprocess.DEVNULL, env=env)
         boot_start = None
@@ -189,6 +208,48 @@ def print_table(models, boots):
                 ratio = t / ref if t is not None and ref else None
                 row += " | %9s %7s %7s" % (fmt(t), fmt(ref), fmt(ratio, "%.2fx"))
             print(row)
+
+
+def print_smp(boots):
+    """The common exits on SMP_CPUS vCPUs against one, and protect_pair with its shootdown."""
+    one = next((b for b in boots if b.model == SMP_MODEL and b.exit_log == "off" and b.cpus == 1), None)
+    smp = {b.cpus: b for b in boots if b.cpus > 1}
+    if not one or not smp:
+        return
+    print()
+    print("several vCPUs (%s, exit_log=off): ticks per exit with the other vCPUs running a loop without exits;"
+          % SMP_MODEL)
+    print("Bochs runs every CPU in turn and its TSC follows their instructions, so a tick is still one instruction")
+    head = "  %-36s %9s" % ("exit kind", "1 vCPU")
+    for n in sorted(smp):
+        head += " %9s %8s" % ("%d vCPUs" % n, "ratio")
+    print(head)
+    for kind in SMP_COMMON + ["protect_pair"]:
+        base = one.ticks.get(kind)
+        row = "  %-36s %9s" % (kind, fmt(base))
+        for n in sorted(smp):
+            t = smp[n].ticks.get(kind)
+            row += " %9s %8s" % (fmt(t), fmt(t / base if t is not None and base else None, "%.3fx"))
+        print(row)
+    for n in sorted(smp):
+        b = smp[n]
+        base, t = one.ticks.get("protect_pair"), b.ticks.get("protect_pair")
+        extra = t - base if t is not None and base is not None else None
+        print("  protect_pair on %d vCPUs: +%s ticks per pair for the shootdown to %d other vCPU(s) (run: %s)"
+              % (n, fmt(extra), n - 1, b.run))
+
+
+def print_smp_targets(boots):
+    one = next((b for b in boots if b.model == SMP_MODEL and b.exit_log == "off" and b.cpus == 1), None)
+    if not one:
+        return
+    for b in sorted((b for b in boots if b.cpus > 1), key=lambda b: b.cpus):
+        for kind in SMP_COMMON:
+            base, t = one.ticks.get(kind), b.ticks.get(kind)
+            ratio = t / base if t is not None and base else None
+            print("  %-66s %-22s %-26s %s" % ("%s on %d vCPUs <= %.2fx one vCPU (exit_log=off)" % (kind, b.cpus, SMP_RATIO_MAX),
+                                              SMP_MODEL, "%s / %s = %s" % (fmt(t), fmt(base), fmt(ratio, "%.3fx")),
+                                              verdict(ratio, SMP_RATIO_MAX)))
 
 
 def verdict(value, limit):
@@ -243,6 +304,8 @@ def main():
         print("exit_bench: %s missing (run make)" % EFI)
         return 1
     boots = [Boot(m, log) for m in models for log in LOG_SETTINGS]
+    if SMP_MODEL in models:
+        boots += [Boot(SMP_MODEL, "off", n) for n in SMP_CPUS]
     print("exit_bench: %d boots of guest=bench in Bochs (%s; exit_log=on/off), %d at a time; logs in %s"
           % (len(boots), ", ".join(models), min(max(args.jobs, 1), 2), os.path.relpath(OUT, ROOT)), flush=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(max(args.jobs, 1), 2)) as pool:
@@ -250,8 +313,10 @@ def main():
     for b in done:
         print("  %-40s boot %5.1fs (waited %4.1fs for a Bochs slot)%s"
               % (b.name, b.boot_s, b.wait_s, "" if b.min_ticks is None else "  min_ticks=%d" % b.min_ticks))
-    print_table(models, done)
-    print_targets(models, done)
+    print_table(models, [b for b in done if b.cpus == 1])
+    print_targets(models, [b for b in done if b.cpus == 1])
+    print_smp_targets(done)
+    print_smp(done)
     failed = [b for b in done if not b.ok()]
     for b in failed:
         print("\nexit_bench: %s FAILED (serial log: %s):" % (b.name, os.path.relpath(b.serial, ROOT)))
