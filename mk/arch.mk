@@ -8,6 +8,12 @@ test_fmt_SRCS = tests/host/test_fmt.c arch/lib/fmt.c
 test_xsave_SRCS = tests/host/test_xsave.c arch/x86_64/xsave.c
 test_log_SRCS = tests/host/test_log.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c
 
+# The log with four producer threads (CPU tags, lines never interleaved): plain, ASan and TSan.
+HOST_TESTS += test_log_smp
+TSAN_TESTS += test_log_smp
+test_log_smp_SRCS = tests/host/test_log_smp.c arch/lib/log.c arch/lib/fmt.c arch/lib/str.c
+test_log_smp_LIBS = -lpthread
+
 # The take-over of the machine: paging (4/5 levels, MTRRs), interrupt masking, CET, NMIs.
 HOST_TESTS += test_takeover
 test_takeover_SRCS = tests/host/test_takeover.c arch/x86_64/paging.c arch/x86_64/mtrr.c arch/x86_64/lapic.c \

@@ -138,8 +138,8 @@ void hv_main(void *arg)
 	vcpus_init(tss_base());   /* GS: this_vcpu() from here on */
 	ncpus = smp_start_aps(boot, &caps, &tsc_per_ms);
 	if (ncpus > 1) {
-		//TMP log_set_cpu_source(vcpu_this_index);
-		//TMP log_set_cpu_tags(true);   /* several CPUs log from here on: each line says which */
+		log_set_cpu_source(vcpu_this_index);
+		log_set_cpu_tags(true);   /* several CPUs log from here on: each line says which */
 	}
 	vm_run(boot, &caps, ncpus, tsc_per_ms);
 }

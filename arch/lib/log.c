@@ -1,43 +1,60 @@
-/* The log: a ring of lines between the code that logs and the UART (arch/lib/log.h says why). */
+/* The log: a ring of lines between the code that logs and the UART (arch/lib/log.h says why,
+ * and which lock guards what). */
 #include "arch/lib/log.h"
 #include "arch/lib/fmt.h"
+#include "arch/lib/spinlock.h"
 
 #include <stdarg.h>
 
-enum rec_kind { REC_TEXT, REC_DEFERRED, REC_DROPPED, REC_SERIAL_LOST };
+enum rec_kind { REC_TEXT, REC_DEFERRED, REC_DROPPED, REC_SERIAL_LOST, REC_REPORT };
+
+#define NO_CPU 0xffu   /* a line without a CPU tag: "[hv] ", as on one CPU */
 
 /* One line waiting for the UART: its text, or what to format it from. */
 struct log_rec {
 	uint8_t kind;
 	uint8_t tag;                         /* enum log_tag: tagged lines have their part of the ring */
+	uint8_t cpu;                         /* not REC_TEXT: the CPU of the prefix, or NO_CPU */
 	uint16_t len;                        /* REC_TEXT: bytes in text, prefix included, no newline */
 	log_format_fn fn;                    /* REC_DEFERRED */
-	uint64_t args[LOG_DEFERRED_ARGS];    /* REC_DEFERRED; REC_DROPPED: args[0] = lines lost */
+	uint64_t args[LOG_DEFERRED_ARGS];    /* REC_DEFERRED; notices: their numbers (put_notice) */
 	char text[LOG_LINE_MAX];
 };
 
 static const char *const tag_names[LOG_TAG_COUNT] = {
 	[LOG_TAG_NONE] = "none", [LOG_TAG_GUEST] = "guest", [LOG_TAG_EPT_VIOLATION] = "ept-violation",
 	[LOG_TAG_EPT_POLICY] = "ept-policy", [LOG_TAG_MSR] = "msr", [LOG_TAG_XSETBV] = "xsetbv",
-	[LOG_TAG_EPT_MISCONFIG] = "ept-misconfig",
-	[LOG_TAG_NMI] = "nmi", [LOG_TAG_INTERRUPT] = "interrupt",
+	[LOG_TAG_EPT_MISCONFIG] = "ept-misconfig", [LOG_TAG_NMI] = "nmi", [LOG_TAG_INTERRUPT] = "interrupt",
 };
 
+/* The ring lock guards the ring's bookkeeping and the slot at head being filled. Producers never
+ * write a slot between tail and head: the transmitter formats the one at tail without the lock. */
+static struct spinlock ring_lock;
 static struct log_rec ring[LOG_RING_SLOTS];
 static uint64_t head, tail;                  /* next record to write, next to send; count = head - tail */
 static uint32_t tagged_waiting;              /* records in the ring with a tag: at most LOG_TAGGED_SLOTS */
+static uint64_t dropped_pending;             /* lost since the last "dropped" notice */
+static struct log_stats stats;               /* .lines changes under both locks */
+
+/* The transmit lock guards the line leaving, the serial port and the sinks. */
+static struct spinlock tx_lock;
 static char tx[LOG_LINE_MAX + 2];            /* the line leaving the UART, "\r\n" included */
 static uint32_t tx_len, tx_pos;
-static uint64_t dropped_pending;             /* lost since the last "dropped" notice */
-static bool deferred;
-struct log_limit log_limits[LOG_TAG_COUNT];
-static struct log_stats stats;
 static log_sink_fn sinks[LOG_MAX_SINKS];
-static unsigned (*serial_room)(void);
-static void (*serial_put)(char c);            /* 0: no serial port, or one given up (serial_give_up) */
-static bool (*serial_idle)(void);
-static bool serial_lost;                      /* given up: the notice is still to be written */
-uint32_t log_waiting;
+static struct log_serial {                   /* put 0: no serial port, or one given up */
+	unsigned (*room)(void);
+	void (*put)(char c);
+	bool (*idle)(void);
+} serial;
+
+/* The rate-limit lock: the slow path's changes of start, printed (atomic: the fast path reads). */
+static struct spinlock limit_lock;
+struct log_limit log_limits[LOG_TAG_COUNT];
+
+/* Read by every CPU without a lock: relaxed atomics. */
+static bool deferred, cpu_tags;
+static unsigned (*cpu_source)(void);
+uint32_t log_waiting;                        /* + when a record enters, - when its line has left */
 uint64_t log_last_poll;
 #ifdef HV_HOST_TEST
 uint64_t (*log_test_clock)(void);
@@ -45,19 +62,31 @@ uint64_t (*log_test_clock)(void);
 
 void log_set_serial(unsigned (*room)(void), void (*put)(char c), bool (*idle)(void))
 {
-	serial_room = room;
-	serial_put = put;
-	serial_idle = idle;
+	spin_lock(&tx_lock);
+	serial = (struct log_serial){ room, put, idle };
+	spin_unlock(&tx_lock);
 }
 
 void log_add_sink(log_sink_fn fn)
 {
-	for (int i = 0; i < LOG_MAX_SINKS; i++) {
-		if (!sinks[i]) {
-			sinks[i] = fn;
-			return;
-		}
-	}
+	int i = 0;
+
+	spin_lock(&tx_lock);
+	while (i < LOG_MAX_SINKS && sinks[i])
+		i++;
+	if (i < LOG_MAX_SINKS)
+		sinks[i] = fn;
+	spin_unlock(&tx_lock);
+}
+
+void log_set_cpu_source(unsigned (*cpu_index)(void))
+{
+	__atomic_store_n(&cpu_source, cpu_index, __ATOMIC_RELAXED);
+}
+
+void log_set_cpu_tags(bool on)
+{
+	__atomic_store_n(&cpu_tags, on, __ATOMIC_RELAXED);
 }
 
 const char *log_tag_name(enum log_tag tag)
@@ -65,12 +94,15 @@ const char *log_tag_name(enum log_tag tag)
 	return (unsigned)tag < LOG_TAG_COUNT ? tag_names[tag] : "?";
 }
 
-static void update_waiting(void)
+/* The CPU of a line made now, or NO_CPU: asked when the line is made (another CPU may write it
+ * out), and before any lock (the function is the hypervisor's). */
+static unsigned line_cpu(void)
 {
-	log_waiting = (uint32_t)(head - tail) + (tx_pos < tx_len);
-}
+	unsigned (*src)(void) = __atomic_load_n(&cpu_source, __ATOMIC_RELAXED);
+	unsigned cpu = src && __atomic_load_n(&cpu_tags, __ATOMIC_RELAXED) ? src() : NO_CPU;
 
-/* ---------------------------------------------------------------- leaving the ring */
+	return cpu < LOG_MAX_CPUS ? cpu : NO_CPU;
+}
 
 static void copy(char *dst, const char *src, size_t n)
 {
@@ -78,38 +110,66 @@ static void copy(char *dst, const char *src, size_t n)
 		dst[i] = src[i];
 }
 
-/* Format the oldest record into tx, hand the line to the mirrors. False if the ring is empty. */
-static bool next_line(void)
+/* "[who] ", or "[who:<cpu>] " with a CPU tag; its length (at most 12 bytes). */
+static uint32_t put_prefix(char *buf, const char *who, uint32_t wn, unsigned cpu)
 {
-	struct log_rec *r;
+	if (cpu != NO_CPU)
+		return (uint32_t)hv_snprintf(buf, 16, "[%s:%u] ", who, cpu);
+	buf[0] = '[';   /* one CPU: as cheap as before tags */
+	copy(buf + 1, who, wn);
+	buf[wn + 1] = ']';
+	buf[wn + 2] = ' ';
+	return wn + 3;
+}
+
+/* ---------------------------------------------------------------- leaving the ring */
+
+/* The record's line into tx, no newline; its length. */
+static uint32_t format_rec(const struct log_rec *r)
+{
 	uint32_t n;
 
-	if (head == tail)
-		return false;
-	r = &ring[tail % LOG_RING_SLOTS];
-	if (r->tag)
-		tagged_waiting--;
 	if (r->kind == REC_TEXT) {
-		n = r->len;
-		copy(tx, r->text, n);
-	} else if (r->kind == REC_DEFERRED) {
-		copy(tx, "[hv] ", 5);
-		r->fn(tx + 5, LOG_LINE_MAX - 5, r->args);
-		n = 5;
+		copy(tx, r->text, r->len);
+		return r->len;
+	}
+	n = put_prefix(tx, "hv", 2, r->cpu);
+	if (r->kind == REC_DEFERRED) {
+		r->fn(tx + n, LOG_LINE_MAX - n, r->args);
 		while (n < LOG_LINE_MAX - 1 && tx[n])
 			n++;
-	} else if (r->kind == REC_DROPPED) {
-		n = (uint32_t)hv_snprintf(tx, LOG_LINE_MAX, "[hv] log: %llu lines dropped (ring buffer full)",
-					  (unsigned long long)r->args[0]);
-	} else {
-		n = (uint32_t)hv_snprintf(tx, LOG_LINE_MAX,
-					  "[hv] log: serial port not ready for %llu TSC ticks: no more lines go to it",
-					  (unsigned long long)LOG_SERIAL_TIMEOUT);
+		return n;
 	}
+	if (r->kind == REC_DROPPED)
+		return n + (uint32_t)hv_snprintf(tx + n, LOG_LINE_MAX - n, "log: %llu lines dropped (ring buffer full)",
+						 ULL(r->args[0]));
+	if (r->kind == REC_REPORT)
+		return n + (uint32_t)hv_snprintf(tx + n, LOG_LINE_MAX - n, "ratelimit: %s: %llu lines suppressed",
+						 log_tag_name((enum log_tag)r->args[0]), ULL(r->args[1]));
+	return n + (uint32_t)hv_snprintf(tx + n, LOG_LINE_MAX - n, "log: serial port not ready for %llu TSC ticks: "
+					 "no more lines go to it", ULL(LOG_SERIAL_TIMEOUT));
+}
+
+/* The oldest record into tx and the mirrors (transmit lock held: whole lines, in ring order). */
+static bool next_line(void)
+{
+	const struct log_rec *r = 0;
+	uint32_t n;
+
+	spin_lock(&ring_lock);
+	if (head != tail)
+		r = &ring[tail % LOG_RING_SLOTS];
+	spin_unlock(&ring_lock);
+	if (!r)
+		return false;
+	n = format_rec(r);
 	if (n > LOG_LINE_MAX - 1)
 		n = LOG_LINE_MAX - 1;
+	spin_lock(&ring_lock);
+	tagged_waiting -= r->tag != LOG_TAG_NONE;
 	tail++;
 	stats.lines++;
+	spin_unlock(&ring_lock);
 	tx[n] = '\n';
 	for (int i = 0; i < LOG_MAX_SINKS; i++)
 		if (sinks[i])
@@ -121,90 +181,108 @@ static bool next_line(void)
 	return true;
 }
 
-void log_pump(void)
+/* Move what the UART has room for now; never waits. A line that has left (or has no port to
+ * go to: the sinks had it) is one line less waiting. Transmit lock held. */
+static void pump_locked(void)
 {
-	log_last_poll = log_now();
-	for (;;) {
-		if (tx_pos == tx_len && !next_line())
-			break;
-		if (!serial_put) {
-			tx_pos = tx_len;
-			continue;
-		}
-		unsigned room = serial_room();
-		if (!room)
+	while (tx_pos < tx_len || next_line()) {
+		void (*put)(char c) = serial.put;
+		unsigned room = put ? serial.room() : 0;
+
+		if (put && !room)
 			break;
 		while (room-- && tx_pos < tx_len)
-			serial_put(tx[tx_pos++]);
+			put(tx[tx_pos++]);
+		if (!put)
+			tx_pos = tx_len;
+		if (tx_pos == tx_len)
+			__atomic_fetch_sub(&log_waiting, 1, __ATOMIC_RELAXED);
 	}
-	update_waiting();
+}
+
+void log_pump(void)
+{
+	__atomic_store_n(&log_last_poll, log_now(), __ATOMIC_RELAXED);
+	if (!spin_trylock(&tx_lock))
+		return;   /* another CPU is pumping; what it leaves stays pending for the next poll */
+	pump_locked();
+	spin_unlock(&tx_lock);
+}
+
+/* A line of the log's own, untagged, at head. Ring lock held, room checked. */
+static void put_notice(enum rec_kind kind, unsigned cpu, uint64_t a0, uint64_t a1)
+{
+	struct log_rec *r = &ring[head++ % LOG_RING_SLOTS];
+
+	r->kind = (uint8_t)kind;
+	r->tag = LOG_TAG_NONE;
+	r->cpu = (uint8_t)cpu;
+	r->args[0] = a0;
+	r->args[1] = a1;
+	__atomic_fetch_add(&log_waiting, 1, __ATOMIC_RELAXED);
 }
 
 /* A wait for the serial port ran out (LOG_SERIAL_TIMEOUT): a port that is decoded but never
  * gets ready, or none at all. Stop writing to it for the rest of the run; the other sinks get
- * every line, from now on at once, and a notice. */
-static void serial_give_up(void)
+ * every line, from now on at once, and a notice after the lines waiting now. Transmit lock held. */
+static void serial_give_up(unsigned cpu)
 {
-	serial_put = 0;
-	serial_room = 0;
-	serial_idle = 0;
-	serial_lost = true;
+	serial = (struct log_serial){ 0, 0, 0 };
+	spin_lock(&ring_lock);   /* the order of log.h: transmit lock, then ring lock */
+	if (head - tail < LOG_RING_SLOTS)
+		put_notice(REC_SERIAL_LOST, cpu, 0, 0);
+	spin_unlock(&ring_lock);
 }
 
-/* The notice, once the ring is empty (after the wait that gave up). */
-static void say_serial_lost(void)
-{
-	struct log_rec *r;
-
-	if (!serial_lost || head != tail)
-		return;
-	serial_lost = false;
-	r = &ring[head++ % LOG_RING_SLOTS];
-	r->kind = REC_SERIAL_LOST;
-	r->tag = LOG_TAG_NONE;
-	log_pump();
-}
-
-/* Each line gets LOG_SERIAL_TIMEOUT from when it starts (or from when the wait starts). */
+/* Until nothing waits: the transmit lock is taken per round of what the UART takes now, never
+ * across the wait, so other CPUs' pumps return at once and producers never wait for it. Each
+ * line gets LOG_SERIAL_TIMEOUT from when it starts (or from when the wait starts). */
 void log_flush(void)
 {
-	uint64_t line = stats.lines, start = log_now();
+	uint64_t line = ~0ull, start = 0;
+	unsigned cpu = line_cpu();
 
-	while (tx_pos < tx_len || head != tail) {
-		log_pump();
+	while (log_pending()) {
+		spin_lock(&tx_lock);
+		pump_locked();
 		if (stats.lines != line) {
 			line = stats.lines;
 			start = log_now();
-		} else if (serial_put && log_now() - start >= LOG_SERIAL_TIMEOUT) {
-			serial_give_up();
+		} else if (serial.put && log_now() - start >= LOG_SERIAL_TIMEOUT) {
+			serial_give_up(cpu);
 		}
+		spin_unlock(&tx_lock);
 	}
-	say_serial_lost();
 }
 
 void log_drain(void)
 {
+	unsigned cpu = line_cpu();
 	uint64_t start;
 
 	log_flush();
 	start = log_now();
-	while (serial_idle && !serial_idle())
-		if (log_now() - start >= LOG_SERIAL_TIMEOUT)
-			serial_give_up();
-	say_serial_lost();
+	for (bool idle = false; !idle;) {
+		spin_lock(&tx_lock);
+		idle = !serial.idle || serial.idle();
+		if (!idle && log_now() - start >= LOG_SERIAL_TIMEOUT)
+			serial_give_up(cpu);   /* no serial.idle any more: the next round ends */
+		spin_unlock(&tx_lock);
+	}
+	log_flush();   /* the notice, if it gave up */
 }
 
 void log_set_deferred(bool on)
 {
-	deferred = on;
+	__atomic_store_n(&deferred, on, __ATOMIC_RELAXED);
 	if (!on)
 		log_flush();
 }
 
 /* ---------------------------------------------------------------- entering the ring */
 
-/* Room for a line of this tag, after a notice of earlier losses if one waits: tagged lines
- * take at most LOG_TAGGED_SLOTS, so LOG_UNTAGGED_SLOTS are always left for the others. */
+/* Room for a line of this tag, after a notice of earlier losses if one waits (ring lock held):
+ * tagged lines take at most LOG_TAGGED_SLOTS, so LOG_UNTAGGED_SLOTS are always left for others. */
 static bool has_room(enum log_tag tag)
 {
 	uint64_t need = dropped_pending ? 2 : 1;
@@ -214,97 +292,116 @@ static bool has_room(enum log_tag tag)
 	return tag == LOG_TAG_NONE || tagged_waiting < LOG_TAGGED_SLOTS;
 }
 
-/* A free slot for a line of this tag, or 0. A line that finds none is counted: in its tag as
- * suppressed (so printed + suppressed = events for every tag), or as dropped if untagged. A
- * notice of earlier drops takes a slot first. */
-static struct log_rec *claim(enum log_tag tag)
+/* A free slot for a line of this tag, the ring lock held until commit; or 0. Synchronous, room
+ * is made by waiting for the UART (bounded, without the lock). If count, a line without room is
+ * counted: in its tag as suppressed (printed + suppressed = events for every tag), or as dropped
+ * if untagged. A notice of earlier drops takes a slot first. */
+static struct log_rec *claim(enum log_tag tag, unsigned cpu, bool count)
 {
 	struct log_rec *r;
 
+	spin_lock(&ring_lock);
+	while (!has_room(tag) && !__atomic_load_n(&deferred, __ATOMIC_RELAXED)) {
+		spin_unlock(&ring_lock);
+		log_flush();
+		spin_lock(&ring_lock);
+	}
 	if (!has_room(tag)) {
-		if (!deferred) {
-			log_flush();        /* synchronous: make room by waiting (bounded) */
-		} else if (tag != LOG_TAG_NONE) {
-			log_limits[tag].suppressed++;
-			return 0;
-		} else {
+		if (count && tag != LOG_TAG_NONE) {
+			__atomic_fetch_add(&log_limits[tag].suppressed, 1, __ATOMIC_RELAXED);
+		} else if (count) {
 			dropped_pending++;
 			stats.dropped++;
-			return 0;
 		}
+		spin_unlock(&ring_lock);
+		return 0;
 	}
 	if (dropped_pending) {
-		struct log_rec *d = &ring[head++ % LOG_RING_SLOTS];
-		d->kind = REC_DROPPED;
-		d->tag = LOG_TAG_NONE;
-		d->args[0] = dropped_pending;
+		put_notice(REC_DROPPED, cpu, dropped_pending, 0);
 		dropped_pending = 0;
 	}
 	r = &ring[head % LOG_RING_SLOTS];
 	r->tag = (uint8_t)tag;
+	r->cpu = (uint8_t)cpu;
 	return r;
 }
 
+/* The claimed slot is filled: the transmitter may have it; drop the ring lock. Synchronous,
+ * the line is out before this returns. */
 static void commit(const struct log_rec *r)
 {
 	head++;
-	if (r->tag)
-		tagged_waiting++;
-	if (deferred)
-		update_waiting();
-	else
+	tagged_waiting += r->tag != LOG_TAG_NONE;
+	__atomic_fetch_add(&log_waiting, 1, __ATOMIC_RELAXED);
+	spin_unlock(&ring_lock);
+	if (!__atomic_load_n(&deferred, __ATOMIC_RELAXED))
 		log_flush();
 }
 
-static bool append_text(enum log_tag tag, const char *prefix, size_t pn, const char *fmt, va_list ap)
+static bool append_text(enum log_tag tag, const char *fmt, va_list ap)
 {
-	struct log_rec *r = claim(tag);
-	int n;
+	unsigned cpu = line_cpu();
+	struct log_rec *r = claim(tag, cpu, true);
+	uint32_t n;
 
 	if (!r)
 		return false;
+	n = put_prefix(r->text, "hv", 2, cpu);
+	n += (uint32_t)hv_vsnprintf(r->text + n, LOG_LINE_MAX - n, fmt, ap);
 	r->kind = REC_TEXT;
-	copy(r->text, prefix, pn);
-	n = (int)pn + hv_vsnprintf(r->text + pn, LOG_LINE_MAX - pn, fmt, ap);
 	r->len = (uint16_t)(n > LOG_LINE_MAX - 1 ? LOG_LINE_MAX - 1 : n);
 	commit(r);
 	return true;
 }
 
-/* The inline log_ratelimit's other cases: within the burst, or a new interval. */
+/* The inline log_ratelimit's other cases: within the burst, or a new interval. A log_now()
+ * earlier than start (another CPU opened the interval after we read the clock) is no new one. */
 bool log_ratelimit_slow(enum log_tag tag)
 {
 	struct log_limit *l = &log_limits[tag];
 	uint64_t now = log_now();
+	bool report = false, ok;
 
 	if (tag == LOG_TAG_NONE)
 		return true;
+	spin_lock(&limit_lock);
 	if (!l->start)
-		l->start = now;   /* the first line of this tag opens the first interval */
-	if (now - l->start >= LOG_RATELIMIT_INTERVAL) {
-		l->start = now;
-		l->printed = 0;
-		log_ratelimit_report();
+		__atomic_store_n(&l->start, now, __ATOMIC_RELAXED);   /* the first line opens the first interval */
+	if (now >= l->start && now - l->start >= LOG_RATELIMIT_INTERVAL) {
+		__atomic_store_n(&l->start, now, __ATOMIC_RELAXED);
+		__atomic_store_n(&l->printed, 0, __ATOMIC_RELAXED);
+		report = true;
 	}
-	if (l->printed < LOG_RATELIMIT_BURST) {
-		l->printed++;
-		return true;
-	}
-	l->suppressed++;
-	return false;
+	ok = l->printed < LOG_RATELIMIT_BURST;
+	if (ok)
+		__atomic_store_n(&l->printed, l->printed + 1, __ATOMIC_RELAXED);
+	else
+		__atomic_fetch_add(&l->suppressed, 1, __ATOMIC_RELAXED);
+	spin_unlock(&limit_lock);
+	if (report)
+		log_ratelimit_report();   /* without the lock: it logs */
+	return ok;
 }
 
+/* A count moves from suppressed to reported in the ring-lock hold that puts its line in: none is
+ * reported twice or lost between CPUs. */
 void log_ratelimit_report(void)
 {
+	unsigned cpu = line_cpu();
+	uint64_t n;
+
 	for (unsigned t = 1; t < LOG_TAG_COUNT; t++) {
-		uint64_t n = log_limits[t].suppressed;
-		if (!n)
+		if (!__atomic_load_n(&log_limits[t].suppressed, __ATOMIC_RELAXED))
 			continue;
-		if (deferred && !has_room(LOG_TAG_NONE))
+		if (!claim(LOG_TAG_NONE, cpu, false))
 			return;   /* no room now: the counts wait for a later report, never lost */
-		log_limits[t].suppressed = 0;
+		n = __atomic_exchange_n(&log_limits[t].suppressed, 0, __ATOMIC_RELAXED);
+		if (n)   /* else another CPU reported it first */
+			put_notice(REC_REPORT, cpu, t, n);
 		log_limits[t].reported += n;
-		hv_log("ratelimit: %s: %llu lines suppressed", tag_names[t], (unsigned long long)n);
+		spin_unlock(&ring_lock);
+		if (n && !__atomic_load_n(&deferred, __ATOMIC_RELAXED))
+			log_flush();
 	}
 }
 
@@ -313,7 +410,7 @@ void hv_log(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	append_text(LOG_TAG_NONE, "[hv] ", 5, fmt, ap);
+	append_text(LOG_TAG_NONE, fmt, ap);
 	va_end(ap);
 }
 
@@ -325,7 +422,7 @@ bool hv_log_tagged(enum log_tag tag, const char *fmt, ...)
 	if (!log_ratelimit(tag))
 		return false;
 	va_start(ap, fmt);
-	in = append_text(tag, "[hv] ", 5, fmt, ap);
+	in = append_text(tag, fmt, ap);
 	va_end(ap);
 	return in;
 }
@@ -333,13 +430,18 @@ bool hv_log_tagged(enum log_tag tag, const char *fmt, ...)
 void log_guest_line(const char *s, size_t n)
 {
 	struct log_rec *r;
+	unsigned cpu;
+	uint32_t pn;
 
-	if (!log_ratelimit(LOG_TAG_GUEST) || !(r = claim(LOG_TAG_GUEST)))
+	if (!log_ratelimit(LOG_TAG_GUEST))
 		return;
-	if (n > LOG_LINE_MAX - 9)
-		n = LOG_LINE_MAX - 9;
+	cpu = line_cpu();
+	if (!(r = claim(LOG_TAG_GUEST, cpu, true)))
+		return;
+	pn = put_prefix(r->text, "guest", 5, cpu);
+	if (n > LOG_LINE_MAX - 1 - pn)
+		n = LOG_LINE_MAX - 1 - pn;
 	r->kind = REC_TEXT;
-	copy(r->text, "[guest] ", 8);
 	/* The guest's bytes are data: nothing it sends may end the line, forge an "[hv] " line or
 	 * reach the terminal as a control sequence. */
 	for (size_t i = 0; i < n; i++) {
@@ -347,15 +449,15 @@ void log_guest_line(const char *s, size_t n)
 
 		if (c < 0x20 || c >= 0x7f)
 			c = '?';
-		r->text[8 + i] = c;
+		r->text[pn + i] = c;
 	}
-	r->len = (uint16_t)(8 + n);
+	r->len = (uint16_t)(pn + n);
 	commit(r);
 }
 
 void log_deferred(enum log_tag tag, log_format_fn fn, const uint64_t args[LOG_DEFERRED_ARGS])
 {
-	struct log_rec *r = claim(tag);
+	struct log_rec *r = claim(tag, line_cpu(), true);
 
 	if (!r)
 		return;
@@ -368,31 +470,30 @@ void log_deferred(enum log_tag tag, log_format_fn fn, const uint64_t args[LOG_DE
 
 void log_get_stats(struct log_stats *out)
 {
+	spin_lock(&ring_lock);
 	*out = stats;
 	out->suppressed = 0;
 	for (unsigned t = 1; t < LOG_TAG_COUNT; t++)
-		out->suppressed += log_limits[t].reported + log_limits[t].suppressed;
+		out->suppressed += log_limits[t].reported +
+				   __atomic_load_n(&log_limits[t].suppressed, __ATOMIC_RELAXED);
+	spin_unlock(&ring_lock);
 }
 
+/* Host tests, between tests: no other thread runs. */
 void log_reset(void)
 {
-	head = tail = 0;
-	tx_len = tx_pos = 0;
-	tagged_waiting = 0;
-	dropped_pending = 0;
-	deferred = false;
+	ring_lock = tx_lock = limit_lock = (struct spinlock){ 0, 0 };
+	head = tail = dropped_pending = log_last_poll = 0;
+	tx_len = tx_pos = tagged_waiting = log_waiting = 0;
+	deferred = cpu_tags = false;
+	cpu_source = 0;
 	for (unsigned t = 0; t < LOG_TAG_COUNT; t++)
 		log_limits[t] = (struct log_limit){ 0, 0, 0, 0 };
 	stats = (struct log_stats){ 0, 0, 0 };
 	for (int i = 0; i < LOG_MAX_SINKS; i++)
 		sinks[i] = 0;
-	serial_room = 0;
-	serial_put = 0;
-	serial_idle = 0;
-	serial_lost = false;
+	serial = (struct log_serial){ 0, 0, 0 };
 #ifdef HV_HOST_TEST
 	log_test_clock = 0;
 #endif
-	log_waiting = 0;
-	log_last_poll = 0;
 }

@@ -1,5 +1,6 @@
 /* The serial log. Every line the hypervisor writes starts with "[hv] "; lines the guest writes
- * start with "[guest] ". docs/log-format.md is the interface.
+ * start with "[guest] ". With CPU tags on (several processors in use) the prefix names the CPU
+ * that made the line: "[hv:1] ", "[guest:1] ". docs/log-format.md is the interface.
  *
  * Lines go through a ring buffer. Before the guest runs and after it ends the log is
  * synchronous: each line is written out before hv_log returns. While the guest runs it is
@@ -11,7 +12,25 @@
  * that finds no room in the ring is counted the same way, so for every tag printed + suppressed
  * = events; untagged lines that find the ring full are counted as dropped and the count printed.
  * Every wait for the UART is bounded (LOG_SERIAL_TIMEOUT per line): a port that never gets ready
- * is given up for the rest of the run, and the other sinks still get every line. */
+ * is given up for the rest of the run, and the other sinks still get every line.
+ *
+ * Several processors may log at once; every function here may be called from any of them. Each
+ * line enters the ring whole under the ring lock and leaves it whole under the transmit lock,
+ * so no two lines ever interleave on the UART or a sink. What takes which lock:
+ *  - ring lock (short: one line or record in or out, or a rate-limit report's line):
+ *    hv_log, hv_log_tagged, log_guest_line, log_deferred, log_ratelimit_report, log_get_stats,
+ *    and the transmitter taking the next line;
+ *  - transmit lock (the UART, the sinks, the line leaving): log_pump and log_poll only try it
+ *    (a CPU that finds another pumping returns at once, its lines stay pending for a later
+ *    poll); log_flush, log_drain, a synchronous line's own flush and the setters take it once
+ *    per round of bytes the UART has room for, never across a wait in between;
+ *  - rate-limit lock: log_ratelimit_slow (the burst count and the interval), nothing else.
+ *  Order: transmit lock, then ring lock; the rate-limit lock is never held with another.
+ * The inline functions below (the exit path) take no lock: their shared counters are atomic
+ * adds, their shared flags relaxed atomic loads (one instruction each on x86). A deferred
+ * producer never waits for the UART, only, briefly, for the ring lock. Never log from a
+ * handler that can interrupt a CPU inside the log (an NMI, a fault in a sink): the ticket lock
+ * is not recursive, it would wait for itself. */
 #ifndef ARCH_LIB_LOG_H
 #define ARCH_LIB_LOG_H
 
@@ -66,6 +85,13 @@ struct log_stats {
  * every byte sent has left the line (0: log_drain does not wait for that). */
 void log_set_serial(unsigned (*room)(void), void (*put)(char c), bool (*idle)(void));
 void log_add_sink(log_sink_fn fn);
+/* The hypervisor's function giving the calling CPU's index, 0..LOG_MAX_CPUS-1, for the CPU
+ * tags (none given: lines carry no CPU tag even with tags on). */
+#define LOG_MAX_CPUS 64
+void log_set_cpu_source(unsigned (*cpu_index)(void));
+/* On: every line's prefix names its CPU, taken when the line is made ("[hv:1] "). Off (the
+ * default, one CPU): "[hv] ", byte for byte as without tags. */
+void log_set_cpu_tags(bool on);
 
 void hv_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));  /* "[hv] <fmt>\n" */
 /* The same for a line of a tag: rate-limited. True if the line went into the ring. */
@@ -102,9 +128,9 @@ static inline uint64_t log_now(void)
 
 struct log_limit {
 	uint64_t start;                   /* TSC at the start of the interval (0: none yet) */
-	uint64_t suppressed;              /* counted since the last report */
-	uint64_t reported;                /* counted and reported before */
-	uint32_t printed;                 /* let through in this interval */
+	uint64_t suppressed;              /* counted since the last report (atomic adds) */
+	uint64_t reported;                /* counted and reported before (ring lock) */
+	uint32_t printed;                 /* let through in this interval (rate-limit lock) */
 };
 /* Hidden: one image, so the exit path reaches these without a GOT load. */
 extern struct log_limit log_limits[LOG_TAG_COUNT] __attribute__((visibility("hidden")));
@@ -115,8 +141,10 @@ static inline bool log_ratelimit(enum log_tag tag)
 {
 	struct log_limit *l = &log_limits[tag];
 
-	if (l->printed >= LOG_RATELIMIT_BURST && log_now() - l->start < LOG_RATELIMIT_INTERVAL) {
-		l->suppressed++;
+	/* Relaxed loads and a locked add: other CPUs change these under the rate-limit lock. */
+	if (__atomic_load_n(&l->printed, __ATOMIC_RELAXED) >= LOG_RATELIMIT_BURST &&
+	    log_now() - __atomic_load_n(&l->start, __ATOMIC_RELAXED) < LOG_RATELIMIT_INTERVAL) {
+		__atomic_fetch_add(&l->suppressed, 1, __ATOMIC_RELAXED);
 		return false;
 	}
 	return log_ratelimit_slow(tag);
@@ -126,20 +154,20 @@ static inline bool log_ratelimit(enum log_tag tag)
  * ept-violation line the rate limit suppressed). */
 static inline void log_suppress(enum log_tag tag)
 {
-	log_limits[tag].suppressed++;
+	__atomic_fetch_add(&log_limits[tag].suppressed, 1, __ATOMIC_RELAXED);
 }
 
 /* The UART is polled at most once per LOG_POLL_TICKS while lines wait (a 16-byte FIFO takes
  * about 1.4 ms to empty at 115200 baud, millions of ticks). */
 #define LOG_POLL_TICKS (1ull << 14)
-extern uint32_t log_waiting __attribute__((visibility("hidden")));   /* lines waiting for the UART */
+extern uint32_t log_waiting __attribute__((visibility("hidden")));   /* lines waiting for the UART (atomic) */
 extern uint64_t log_last_poll __attribute__((visibility("hidden")));
 
-static inline bool log_pending(void) { return log_waiting != 0; }
+static inline bool log_pending(void) { return __atomic_load_n(&log_waiting, __ATOMIC_RELAXED) != 0; }
 
 static inline void log_poll(void)
 {
-	if (log_pending() && log_now() - log_last_poll >= LOG_POLL_TICKS)
+	if (log_pending() && log_now() - __atomic_load_n(&log_last_poll, __ATOMIC_RELAXED) >= LOG_POLL_TICKS)
 		log_pump();
 }
 
