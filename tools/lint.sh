@@ -39,7 +39,8 @@ grep -E 'warning:|error:' "$out/clang-tidy-boot.log" > "$out/clang-tidy-boot.fin
 report "clang-tidy: boot/ with GNU-EFI ($(echo $efi_srcs | wc -w) files)" "$out/clang-tidy-boot.findings" $([ -s "$out/clang-tidy-boot.findings" ] && echo 1 || echo 0)
 
 tools/check-layers.py > "$out/layers.log" 2>&1
-report "layers: $(grep -c '^ok' "$out/layers.log") of $(grep -c '^\(not \)\?ok' "$out/layers.log") rules hold (tools/check-layers.py)" "$out/layers.log" $?
+rc=$?   # before the command substitutions below, whose grep would set $? instead
+report "layers: $(grep -c '^ok' "$out/layers.log") of $(grep -c '^\(not \)\?ok' "$out/layers.log") rules hold (tools/check-layers.py)" "$out/layers.log" $rc
 
 echo "1..$n"
 [ "$failed" -eq 0 ]

@@ -21,7 +21,7 @@ void handle_ept_misconfig(struct vcpu *v, struct guest_regs *r)
 	ept_misconfig_diagnose(&vm->ept, gpa, &m);
 	ept_misconfig_format(&m, body, sizeof(body));
 	vm_ept_lock(vm);
-	owner = misconfig_demo_planted(vm, gpa);
+	owner = vm_misconfig_owner(vm, gpa);
 	if (owner) {
 		bool logged = hv_log_tagged(LOG_TAG_EPT_MISCONFIG, "ept-misconfig rip=0x%llx %s", rip, body);
 

@@ -7,8 +7,6 @@
 #include "ept/ept_bits.h"
 #include "arch/x86_64/cpu.h"
 #include "vmm/shutdown.h"
-#include "vmm/vm/shootdown.h"
-#include "vmm/vm/vcpu_start.h"
 #include "vmm/vm/vm.h"
 #include "vmm/vmx/insn.h"
 #include "vmm/vmx/vmcs_fields.h"
@@ -162,6 +160,13 @@ static __attribute__((noreturn)) void end_run(struct vm *vm, const struct vcpu *
 
 /* ---- Several vCPUs: each ends itself; the boot processor ends the run after the last. */
 
+#ifndef HV_HOST_TEST   /* host tests: tests/host/fake_vmcs.c */
+void vcpu_park(void)
+{
+	halt_forever();   /* interrupts off; an NMI returns into the halt */
+}
+#endif
+
 #define END_GRACE_MS 1000   /* past the last running vCPU's deadline: it cannot end itself */
 
 static bool every_vcpu_ended(const struct vm *vm)
@@ -188,12 +193,12 @@ static uint64_t end_limit(const struct vm *vm)
 }
 
 /* The boot processor, its vCPU ended: wait for the others (answering invalidations meanwhile). */
-static void wait_for_vcpus(struct vm *vm, struct vcpu *self)
+static void wait_for_vcpus(struct vm *vm)
 {
 	uint64_t limit = end_limit(vm);
 
+	/* Its vCPU has ended: shootdowns no longer wait for this CPU (vmm/vm/shootdown.c). */
 	while (!every_vcpu_ended(vm) && !__atomic_load_n(&vm->abort, __ATOMIC_ACQUIRE)) {
-		shootdown_poll(self);
 		if (log_now() > limit) {
 			hv_log("run: a vCPU did not end by its deadline (a CPU without the VMX-preemption timer, in a guest "
 			       "that never exits); the run ends without it");
@@ -252,7 +257,7 @@ void vcpu_end(struct vcpu *v, enum hv_status s, const char *what)
 	if (v->index != 0 && !__atomic_load_n(&vm->abort, __ATOMIC_ACQUIRE))
 		vcpu_park();   /* its CPU's part is done; the boot processor ends the run */
 	if (v->index == 0)
-		wait_for_vcpus(vm, v);
+		wait_for_vcpus(vm);
 	log_set_deferred(false);
 	log_ratelimit_report();
 	end_run_vcpus(vm);

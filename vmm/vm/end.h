@@ -12,6 +12,8 @@
  * summary, the log's figures, the EPT audit, power-off); with several, the run ends after the
  * last vCPU, on the boot processor (docs/log-format.md). Never returns. */
 __attribute__((noreturn)) void vm_end(enum hv_status s, const char *what);
+/* An AP whose vCPU ended: halted for good. */
+__attribute__((noreturn)) void vcpu_park(void);
 /* vm_end's part for a guest with several vCPUs. */
 __attribute__((noreturn)) void vcpu_end(struct vcpu *v, enum hv_status s, const char *what);
 /* Two "[hv] guest-regs" lines: the registers the guest had at this exit. */

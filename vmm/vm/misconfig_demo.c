@@ -17,7 +17,7 @@ int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa)
 		return HC_E_ALIGN;
 	if (!guest_gpa_in_region(vm, gpa, PAGE_SIZE))
 		return HC_E_RANGE;
-	if (v->misconfig_gpa || misconfig_demo_planted(vm, gpa) || protect_find(vm, gpa))
+	if (v->misconfig_gpa || vm_misconfig_owner(vm, gpa) || protect_find(vm, gpa))
 		return HC_E_INVAL;
 	/* Split the page out of its large page first, then plant the bad leaf. */
 	if (protect_set_perm(vm, gpa, EPT_READ | EPT_WRITE) != EPT_OK)
@@ -28,22 +28,6 @@ int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa)
 	vm_ept_changed(vm, vm->caps->invept_single ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL);
 	v->misconfig_gpa = gpa;
 	return 0;
-}
-
-struct vcpu *misconfig_demo_planted(const struct vm *vm, gpa_t gpa)
-{
-	for (unsigned i = 0; i < vm->nvcpus; i++) {
-		gpa_t planted = vm->vcpu[i].misconfig_gpa;
-
-		if (planted && (gpa & ~(PAGE_SIZE - 1)) == planted)
-			return &vm->vcpu[i];
-	}
-	return 0;
-}
-
-bool misconfig_demo_page(const struct vm *vm, gpa_t gpa)
-{
-	return misconfig_demo_planted(vm, gpa) != 0;
 }
 
 void misconfig_demo_repair(struct vm *vm, struct vcpu *owner, bool logged)

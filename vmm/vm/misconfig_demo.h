@@ -10,10 +10,7 @@
 
 /* Plant it at gpa: 0 or a HC_E_* code. */
 int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa);
-/* The vCPU whose planted page holds gpa (each vCPU may have one page planted), or 0; and whether
- * there is one. */
-struct vcpu *misconfig_demo_planted(const struct vm *vm, gpa_t gpa);
-bool misconfig_demo_page(const struct vm *vm, gpa_t gpa);
+/* Which vCPU's planted page holds a GPA: vm_misconfig_owner (vmm/vm/vm.h). */
 /* Put a sane rwx leaf back on owner's planted page. Its ept-policy line follows the ept-misconfig
  * line: written (rate-limited, tag ept-policy) if that one was (logged), counted if not. */
 void misconfig_demo_repair(struct vm *vm, struct vcpu *owner, bool logged);

@@ -6,7 +6,6 @@
 #include "arch/lib/page_pool.h"
 #include "ept/ept.h"
 #include "vmm/vm/guest_ept.h"
-#include "vmm/vm/misconfig_demo.h"
 #include "vmm/vm/shootdown.h"
 #include "vmm/vm/vm.h"
 
@@ -99,7 +98,7 @@ static int64_t protect_check(const struct vm *vm, gpa_t gpa, uint64_t perm, uint
 		return HC_E_INVAL;
 	if (on_fault == HC_FAULT_RESUME && !vm->resume_rip)
 		return HC_E_NORESUME;
-	if (misconfig_demo_page(vm, gpa))
+	if (vm_misconfig_owner(vm, gpa))
 		return HC_E_INVAL;   /* the HC_EPT_MISCONFIG_DEMO page: its planted entry stays until touched */
 	return 0;
 }

@@ -82,11 +82,6 @@ void vcpu_ap_main(struct vcpu *v)
 	launch(v);
 	halt_forever();
 }
-
-void vcpu_park(void)
-{
-	halt_forever();
-}
 #endif
 
 static int64_t start_check(const struct vcpu *caller, uint64_t index, uint64_t rip, uint64_t rsp)

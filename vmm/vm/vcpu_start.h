@@ -21,9 +21,6 @@ unsigned vcpu_this_index(void);
  * its VMCS and launch. Never returns. */
 __attribute__((noreturn)) void vcpu_ap_main(struct vcpu *v);
 
-/* An AP whose vCPU ended: halted for good, interrupts off (an NMI returns into the halt). */
-__attribute__((noreturn)) void vcpu_park(void);
-
 /* HC_VCPU_START from vCPU caller: 0, HC_E_VCPU, HC_E_RANGE or HC_E_STARTED. */
 int64_t vcpu_start(struct vcpu *caller, uint64_t index, uint64_t rip, uint64_t rsp);
 

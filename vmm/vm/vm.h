@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/lib/page_pool.h"
 #include "arch/lib/spinlock.h"
 #include "arch/lib/types.h"
 #include "ept/ept.h"
@@ -94,6 +95,18 @@ static inline bool guest_gpa_in_region(const struct vm *vm, gpa_t gpa, uint64_t 
 static inline hpa_t guest_hpa(const struct vm *vm, gpa_t gpa)
 {
 	return vm->mem_hpa + (gpa - vm->mem_base);
+}
+
+/* The vCPU whose HC_EPT_MISCONFIG_DEMO page holds gpa (each vCPU may have one planted), or 0. */
+static inline struct vcpu *vm_misconfig_owner(const struct vm *vm, gpa_t gpa)
+{
+	for (unsigned i = 0; i < vm->nvcpus; i++) {
+		gpa_t planted = vm->vcpu[i].misconfig_gpa;
+
+		if (planted && (gpa & ~(PAGE_SIZE - 1)) == planted)
+			return &vm->vcpu[i];
+	}
+	return 0;
 }
 
 static inline void *guest_ptr(const struct vm *vm, gpa_t gpa)
