@@ -116,29 +116,43 @@ static __attribute__((noreturn)) void end_outside(const struct vm *vm, uint64_t 
 	vm_end(HV_E_GUEST, what);
 }
 
-/* With several vCPUs, another may have re-granted or re-protected the page between this
- * violation and its exit: a page no longer protected is resumed (the access runs again against
- * the tables as they are now). With one vCPU such a violation cannot happen and ends the guest. */
-static void not_protected(struct vm *vm, uint64_t gpa)
+/* With several vCPUs, another may have re-granted the page between this violation and its exit:
+ * a page no longer protected is resumed (the access runs again against the tables as they are
+ * now). With one vCPU such a violation cannot happen and ends the guest. */
+static void not_protected(const struct vm *vm, uint64_t gpa)
 {
 	char what[160];
 
-	if (vm->nvcpus > 1) {
-		vm_ept_unlock(vm);
+	if (vm->nvcpus > 1)
 		return;
-	}
 	hv_snprintf(what, sizeof(what), "ended: violation at gpa=0x%llx on a page it never protected",
 		    (unsigned long long)gpa);
 	vm_end(HV_E_GUEST, what);
 }
 
+/* HC_FAULT_REGRANT: the page's entry back to rwx, under the EPT lock (another vCPU may have
+ * changed the record since it was read). */
+static void regrant(struct vm *vm, struct protected_page *p, uint64_t page)
+{
+	int err = EPT_OK;
+
+	vm_ept_lock(vm);
+	if (p->is_protected && p->on_fault == HC_FAULT_REGRANT)
+		err = protect_regrant(vm, p, page);
+	vm_ept_unlock(vm);
+	if (err != EPT_OK)
+		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
+}
+
+/* The record is read without the EPT lock: its fields are single loads, HC_PROTECT on another
+ * vCPU changes it under the lock, and the fault count is one atomic add. Only a re-grant changes
+ * the tables, and takes the lock (regrant). */
 void handle_ept_violation(struct vcpu *v, struct guest_regs *r)
 {
 	struct vm *vm = v->vm;
 	uint64_t gpa = vmread_hot(GUEST_PHYSICAL_ADDRESS);
 	struct protected_page *p;
 	uint64_t page, faults;
-	unsigned on_fault;
 	bool logged = false;
 
 	(void)r;
@@ -153,26 +167,24 @@ void handle_ept_violation(struct vcpu *v, struct guest_regs *r)
 		}
 		end_outside(vm, gpa);
 	}
-	vm_ept_lock(vm);   /* the page's record and entry are shared by every vCPU */
 	p = protect_record(vm, gpa);   /* inside its memory: checked above */
 	page = gpa & ~(PAGE_SIZE - 1);
 	if (!p || !p->is_protected) {
 		not_protected(vm, gpa);
 		return;
 	}
-	faults = ++p->faults;
-	on_fault = p->on_fault;
-	if (on_fault == HC_FAULT_REGRANT && protect_regrant(vm, p, page) != EPT_OK) {
-		vm_ept_unlock(vm);
-		vm_end(HV_E_EPT, "ended: no memory to re-grant a protected page");
-	}
-	vm_ept_unlock(vm);
-	if (on_fault == HC_FAULT_RESUME) {
+	faults = __atomic_add_fetch(&p->faults, 1, __ATOMIC_RELAXED);
+	if (p->on_fault == HC_FAULT_RESUME) {
 		vmx_raw_vmwrite(GUEST_RIP, vm->resume_rip);
 		log_ept_policy(vm, logged, POLICY_RESUME, page, vm->resume_rip, faults);
 		return;
 	}
+	if (p->on_fault == HC_FAULT_KEEP) {
+		reinject_event();
+		log_ept_policy(vm, logged, POLICY_KEEP, page, 0, faults);
+		return;
+	}
+	regrant(vm, p, page);
 	reinject_event();
-	log_ept_policy(vm, logged, on_fault == HC_FAULT_KEEP ? POLICY_KEEP : POLICY_REGRANT, page, 0,
-		       on_fault == HC_FAULT_KEEP ? faults : 0);
+	log_ept_policy(vm, logged, POLICY_REGRANT, page, 0, 0);
 }
