@@ -372,7 +372,7 @@ bool log_ratelimit_slow(enum log_tag tag)
 		__atomic_store_n(&l->printed, 0, __ATOMIC_RELAXED);
 		report = true;
 	}
-	ok = l->printed < LOG_RATELIMIT_BURST;
+	ok = l->printed < log_burst(tag);
 	if (ok)
 		__atomic_store_n(&l->printed, l->printed + 1, __ATOMIC_RELAXED);
 	else

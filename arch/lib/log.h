@@ -40,7 +40,8 @@
 
 #define LOG_LINE_MAX 256
 #define LOG_MAX_SINKS 3
-#define LOG_RATELIMIT_BURST 32              /* lines per tag per interval */
+#define LOG_RATELIMIT_BURST 32              /* lines per tag per interval ... */
+#define LOG_GUEST_BURST 128                 /* ... but [guest] lines: each vCPU prints its own (4 x 32) */
 #define LOG_RATELIMIT_INTERVAL (1ull << 31) /* TSC ticks: about 1 s at 2 GHz */
 #define LOG_DEFERRED_ARGS 5
 /* How long a synchronous write waits for the serial port to take one line (about 130 ms at
@@ -65,10 +66,16 @@ enum log_tag {
  * tagged lines never take (ratelimit: reports, the dropped notice, the lines of the guest's end).
  * So whatever the UART does, the lines of one interval always fit into an empty ring (nothing is
  * lost, every tag prints its whole burst), and untagged lines always find LOG_UNTAGGED_SLOTS.
- * A new tag grows the ring by LOG_RATELIMIT_BURST slots (a slot is about 320 bytes). */
+ * A new tag grows the ring by LOG_RATELIMIT_BURST slots (a slot is about 320 bytes: 416 slots, 130 KiB). */
 #define LOG_UNTAGGED_SLOTS 64
-#define LOG_TAGGED_SLOTS (LOG_RATELIMIT_BURST * (LOG_TAG_COUNT - 1))
-#define LOG_RING_SLOTS (LOG_TAGGED_SLOTS + LOG_UNTAGGED_SLOTS)   /* 8 tags: 256 + 64 = 320 */
+#define LOG_TAGGED_SLOTS (LOG_GUEST_BURST + LOG_RATELIMIT_BURST * (LOG_TAG_COUNT - 2))
+#define LOG_RING_SLOTS (LOG_TAGGED_SLOTS + LOG_UNTAGGED_SLOTS)   /* 8 tags: 128 + 224 + 64 = 416 */
+
+/* A tag's burst: a constant wherever the tag is (the exit path's calls name theirs). */
+static inline uint32_t log_burst(enum log_tag tag)
+{
+	return tag == LOG_TAG_GUEST ? LOG_GUEST_BURST : LOG_RATELIMIT_BURST;
+}
 
 /* Mirrors (screen, UEFI console) get whole lines as they leave the ring. */
 typedef void (*log_sink_fn)(const char *s, size_t n);
@@ -142,7 +149,7 @@ static inline bool log_ratelimit(enum log_tag tag)
 	struct log_limit *l = &log_limits[tag];
 
 	/* Relaxed loads and a locked add: other CPUs change these under the rate-limit lock. */
-	if (__atomic_load_n(&l->printed, __ATOMIC_RELAXED) >= LOG_RATELIMIT_BURST &&
+	if (__atomic_load_n(&l->printed, __ATOMIC_RELAXED) >= log_burst(tag) &&
 	    log_now() - __atomic_load_n(&l->start, __ATOMIC_RELAXED) < LOG_RATELIMIT_INTERVAL) {
 		__atomic_fetch_add(&l->suppressed, 1, __ATOMIC_RELAXED);
 		return false;

@@ -56,7 +56,7 @@ def cpus_line(count, use, want):
 def up_lines(count, use):
     """The APs entering VMX root operation (untagged), then the line after which every line is tagged."""
     return [r"^\[hv\] cpu %d: apic_id=%d vmxon=ok$" % (i, i) for i in range(1, use)] + [
-        r"^\[hv\] cpus: %d of %d in VMX root operation " % (use, count)]
+        r"^\[hv\] cpus: %d of %d in VMX root operation, one vCPU each \(tsc \d+ ticks/ms from pit\)$" % (use, count)]
 
 
 def launch0(guest):
@@ -80,7 +80,7 @@ def end_lines(guest, count, run, audit, status="OK", code=0, suppressed="0"):
             r"^\[hv:0\] poweroff: shutdown$"]
 
 
-CPUS_DONE = re.compile(r"^\[hv\] cpus: \d+ of \d+ in VMX root operation ")
+CPUS_DONE = re.compile(r"^\[hv\] cpus: \d+ of \d+ in VMX root operation, one vCPU each ")
 TAGGED = re.compile(r"^\[(hv|guest):(\d+)\] ")
 UNTAGGED = re.compile(r"^\[(hv|guest)\] ")
 COUNTS = re.compile(r"^exits=(\d+)((?: \w+=\d+)*)$")

@@ -421,7 +421,7 @@ static void test_ring_full_counts_tagged_lines(void **state)
 	fifo_free = 0;
 	for (int round = 0; round < 2; round++) {
 		for (unsigned t = 1; t < LOG_TAG_COUNT; t++)
-			for (int i = 0; i < LOG_RATELIMIT_BURST + 3; i++, logged++)
+			for (int i = 0; i < (int)log_burst((enum log_tag)t) + 3; i++, logged++)
 				hv_log_tagged((enum log_tag)t, "t%u %d", t, i);
 		if (!round) {
 			log_get_stats(&st);
@@ -455,7 +455,7 @@ static void test_ring_full_counts_tagged_lines(void **state)
 			if (!strncmp(line, pfx, strlen(pfx)))
 				tag_printed++;
 		}
-		assert_int_equal(tag_printed + sum, 2 * (LOG_RATELIMIT_BURST + 3));
+		assert_int_equal(tag_printed + sum, 2 * (log_burst((enum log_tag)t) + 3));
 	}
 }
 

@@ -348,8 +348,8 @@ static void test_four_cpus_rate_limited(void **state)
 			events += p[t].events[tag];
 		if (!events)
 			continue;
-		assert_int_equal(printed[tag], LOG_RATELIMIT_BURST);
-		assert_int_equal(y.reported[tag], events - LOG_RATELIMIT_BURST);
+		assert_int_equal(printed[tag], log_burst((enum log_tag)tag));
+		assert_int_equal(y.reported[tag], events - log_burst((enum log_tag)tag));
 	}
 	assert_int_equal(y.dropped, 0);
 }
