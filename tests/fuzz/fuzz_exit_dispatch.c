@@ -451,9 +451,13 @@ static void check_resumed(const struct exit_in *e, const struct guest_regs *befo
 		int64_t ret = (int64_t)now->gpr[GPR_RAX];
 		CHECK(rip == next, "VMCALL: RIP");
 		CHECK(!(changed & ~1u), "VMCALL changed registers beyond RAX (0x%x)", changed);
-		CHECK(ret >= HC_E_NORESUME && ret <= HC_PRINT_MAX, "VMCALL %llu returned %lld",
+		CHECK(ret >= HC_E_STARTED && ret <= HC_PRINT_MAX, "VMCALL %llu returned %lld",
 		      (unsigned long long)before->gpr[GPR_RAX], (long long)ret);
-		if (before->gpr[GPR_RAX] > HC_WRITE)
+		if (before->gpr[GPR_RAX] == HC_VCPU_START)   /* one vCPU: there is none to start */
+			CHECK(ret == HC_E_VCPU || ret == HC_E_RANGE, "HC_VCPU_START returned %lld", (long long)ret);
+		if (before->gpr[GPR_RAX] == HC_VCPU_INDEX)
+			CHECK(ret == 0, "HC_VCPU_INDEX returned %lld", (long long)ret);
+		if (before->gpr[GPR_RAX] > HC_VCPU_INDEX)
 			CHECK(ret == HC_E_UNKNOWN, "unknown hypercall returned %lld", (long long)ret);
 		break;
 	}

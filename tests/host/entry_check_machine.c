@@ -104,12 +104,16 @@ static void map_pool(void)
 static void guest(struct ec_machine *m)
 {
 	memset(&m->vm, 0, sizeof(m->vm));
-	memset(&m->vcpu, 0, sizeof(m->vcpu));
-	m->vm.vcpu = &m->vcpu;
-	m->vm.nvcpus = 1;
-	m->vcpu.vm = &m->vm;
-	m->vcpu.self = &m->vcpu;
-	test_vcpu = &m->vcpu;
+	memset(m->vcpus, 0, sizeof(m->vcpus));
+	m->vm.vcpu = m->vcpus;
+	m->vm.nvcpus = m->nvcpus ? m->nvcpus : 1;
+	for (unsigned i = 0; i < ECM_MAX_VCPUS; i++) {
+		m->vcpus[i].vm = &m->vm;
+		m->vcpus[i].self = &m->vcpus[i];
+		m->vcpus[i].index = i;
+		m->vcpus[i].host_tss = i ? ECM_AP_TSS(i) : ECM_HOST_TSS;
+	}
+	test_vcpu = &m->vcpus[0];
 	m->bi.guest_mem_base = ECM_GUEST_BASE;
 	m->bi.guest_mem_size = ECM_GUEST_SIZE;
 	m->vm.bi = &m->bi;
@@ -162,7 +166,24 @@ void ecm_vmcs_setup(struct ec_machine *m)
 	assert_int_equal(m->vm.eptp & ~0xfffull, ECM_EPT_ROOT);
 	assert_no_failed_vmwrite(m);
 	m->facts.current_vmcs = fake_hw.current_vmcs;
-	assert_int_equal(m->facts.current_vmcs, m->vcpu.vmcs_pa);
+	assert_int_equal(m->facts.current_vmcs, m->vcpus[0].vmcs_pa);
+}
+
+void ecm_vcpu_setup(struct ec_machine *m, unsigned i, uint64_t rip, uint64_t rsp)
+{
+	struct vcpu *v = &m->vcpus[i];
+	char why[200];
+
+	assert_true(i > 0 && i < m->vm.nvcpus);
+	v->start_rip = rip;
+	v->start_rsp = rsp;
+	test_vcpu = v;
+	fake_vmcs_reset_cpu(&m->caps);   /* another CPU: its own current VMCS */
+	if (vmcs_setup_vcpu(v, why, sizeof(why)) != HV_OK)
+		fail_msg("%s: vmcs_setup_vcpu(%u): %s", m->cpu->name, i, why);
+	assert_no_failed_vmwrite(m);
+	m->facts.current_vmcs = fake_hw.current_vmcs;
+	assert_int_equal(m->facts.current_vmcs, v->vmcs_pa);
 }
 
 /* ------------------------------------------------------------------ the VMCS and memory */

@@ -50,6 +50,8 @@
 #define ECM_FIRMWARE_EFER 0xd00ull
 
 #define ECM_MAX_PAGES 4
+#define ECM_MAX_VCPUS 4
+#define ECM_AP_TSS(i)     (ECM_IMAGE + 0x42000 + (i) * 0x100)   /* an AP's own TSS */
 
 struct ec_machine {
 	const struct fake_cpu_model *cpu;
@@ -57,7 +59,8 @@ struct ec_machine {
 	struct entry_check_facts facts;
 	struct boot_info bi;        /* bi.cfg: HV.CFG's defaults, and what ecm_config parsed */
 	struct vm vm;               /* the guest as vmcs_setup leaves it */
-	struct vcpu vcpu;           /* its one vCPU */
+	struct vcpu vcpus[ECM_MAX_VCPUS];   /* vCPU 0, and the others ecm_vcpu_setup makes */
+	unsigned nvcpus;            /* 1 unless a test sets more before ecm_vmcs_setup */
 	uint32_t unwritten[64];     /* fields the checker read that the VMCS does not have */
 	size_t nunwritten;
 	uint64_t page_pa[ECM_MAX_PAGES];
@@ -77,6 +80,9 @@ void ecm_config(struct ec_machine *m, const char *text);
  * a fresh pool, guest_ept_build, vmcs_setup. A failing step, or a VMWRITE the CPU refused, fails
  * the test. The log is captured (fake_log_*). */
 void ecm_vmcs_setup(struct ec_machine *m);
+/* vCPU i's VMCS as its CPU writes it (vmcs_setup_vcpu: m->nvcpus > i, after ecm_vmcs_setup), started
+ * at rip and rsp; the fake's current VMCS is then vCPU i's. */
+void ecm_vcpu_setup(struct ec_machine *m, unsigned i, uint64_t rip, uint64_t rsp);
 
 /* The VMCS as a test edits it: the field exists from then on, even where the CPU lacks it (a test
  * that changes the CPU changes its VMCS too). */

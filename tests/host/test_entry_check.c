@@ -103,6 +103,39 @@ static void test_baseline_real_cpus(void **state)
 	}
 }
 
+/* Each other vCPU's VMCS, as its own CPU writes it (vmcs_setup_vcpu), passes too on every real
+ * CPU, for an MHVGUEST guest and (with unrestricted guest) a Multiboot kernel: vCPU 0's fields but
+ * its own VPID, host TSS, GS base (this_vcpu) and exit stack, RIP and RSP from HC_VCPU_START. */
+static void test_other_vcpus(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < ec_real_cpu_count; i++) {
+		const struct ec_real_cpu *cpu = &ec_real_cpus[i];
+
+		for (int mb = 0; mb < 2; mb++) {
+			ecm_init(&m, &cpu->m, cpu->vmfunc);
+			if (mb && !m.caps.unrestricted_guest)
+				continue;
+			m.multiboot = mb;
+			m.nvcpus = ECM_MAX_VCPUS;
+			ecm_vmcs_setup(&m);
+			for (unsigned v = 1; v < ECM_MAX_VCPUS; v++) {
+				uint64_t rip = m.vm.entry_gpa + 0x40 * v, rsp = m.vm.mem_base + m.vm.mem_size - 0x4000 * v;
+
+				ecm_vcpu_setup(&m, v, rip, rsp);
+				assert_clean(cpu->m.name);
+				assert_int_equal(ecm_get(&m, GUEST_RIP), rip);
+				assert_int_equal(ecm_get(&m, GUEST_RSP), rsp);
+				assert_int_equal(ecm_get(&m, HOST_GS_BASE), (uint64_t)(uintptr_t)&m.vcpus[v]);
+				assert_int_equal(ecm_get(&m, HOST_TR_BASE), ECM_AP_TSS(v));
+				assert_int_not_equal(ecm_get(&m, HOST_RSP), m.vcpus[0].exit_stack_top);
+				if (ecm_has(&m, VIRTUAL_PROCESSOR_ID))
+					assert_int_equal(ecm_get(&m, VIRTUAL_PROCESSOR_ID), 1 + v);
+			}
+		}
+	}
+}
+
 /* The same VMCS with no memory reader: nothing it checks needs one. */
 static void test_baseline_without_memory(void **state)
 {
@@ -533,6 +566,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_baseline_fake_models),
 		cmocka_unit_test(test_baseline_real_cpus),
+		cmocka_unit_test(test_other_vcpus),
 		cmocka_unit_test(test_baseline_without_memory),
 		cmocka_unit_test(test_baseline_without_optional_controls),
 		cmocka_unit_test(test_deliberate_faults),

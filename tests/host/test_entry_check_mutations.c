@@ -561,8 +561,8 @@ static void e_link_current(struct ec_machine *x)
 {
 	uint32_t header = x->caps.vmcs_revision;
 
-	ecm_poke(x, x->vcpu.vmcs_pa, &header, sizeof(header));
-	ecm_set(x, VMCS_LINK_POINTER, x->vcpu.vmcs_pa);
+	ecm_poke(x, x->vcpus[0].vmcs_pa, &header, sizeof(header));
+	ecm_set(x, VMCS_LINK_POINTER, x->vcpus[0].vmcs_pa);
 }
 static void e_pdpte_memory(struct ec_machine *x)
 {
