@@ -46,13 +46,20 @@ entry:
 
 	; ---- unknown numbers
 	lea rbx, [s_plain]
-	CALL4 8, rbx, 0, 0
-	CHECK "unknown-8", HC_E_UNKNOWN
+	CALL4 HC_VCPU_INDEX + 1, rbx, 0, 0
+	CHECK "unknown-10", HC_E_UNKNOWN
 	CALL4 -1, rbx, 0, 0
 	CHECK "unknown-all-ones", HC_E_UNKNOWN
 	mov rcx, 0x100000001              ; HC_PRINT in the low 32 bits only
 	CALL4 rcx, rbx, 0, 0
 	CHECK "unknown-0x100000001", HC_E_UNKNOWN
+
+	; ---- vCPUs: this guest runs on one (a one-CPU boot)
+	lea rsi, [entry]
+	CALL4 HC_VCPU_START, 1, rsi, r13
+	CHECK "vcpu-start-none-to-start", HC_E_VCPU
+	CALL4 HC_VCPU_INDEX, 0, 0, 0
+	CHECK "vcpu-index", 0
 
 	; ---- HC_PRINT
 	CALL4 HC_PRINT, 0, 0, 0
