@@ -17,10 +17,10 @@ vCPU's own lines exactly, in order (smp_check):
     `ept-audit:`, `vmxoff: ok`, `end:`, `poweroff: shutdown`.
 With one CPU nothing changes: `[hv] `, `[guest] ` (smp-2cpu-cpus1).
 """
-import os
 import re
 
-from boot_tests import Case, ROOT
+from boot_tests import Case
+from cases_hostile import asm_defines
 from cases_vmx import DEFAULT_GUEST, END_OK, VMX_MODELS, check_summary_counts
 
 LOAD, ENTRY, MEM_END = 0x8010000, 0x8010020, 0x8400000
@@ -29,16 +29,6 @@ TIMEOUT = 300
 NO_FAILURE = [r"^\[hv(:\d+)?\] cpu \d+: .*left out", r"^\[hv(:\d+)?\] FATAL", r"^\[guest(:\d+)?\] FAILED"]
 EXTRA_EXITS = ("EXCEPTION_NMI", "EXTERNAL_INTERRUPT")   # a shootdown IPI may show as one
 HEX = r"0x[0-9a-f]+"
-
-
-def asm_defines(guest):
-    """The %define NAME <number> lines of guest/<guest>.asm (the guest's constants, one copy)."""
-    out = {}
-    for line in open(os.path.join(ROOT, "guest", guest + ".asm")):
-        m = re.match(r"%define\s+(\w+)\s+(0x[0-9a-fA-F]+|\d+)\s*(;.*)?$", line)
-        if m:
-            out[m.group(1)] = int(m.group(2), 0)
-    return out
 
 
 DEF = asm_defines("default")
