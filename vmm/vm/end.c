@@ -226,7 +226,12 @@ static __attribute__((noreturn)) void end_run_vcpus(struct vm *vm)
 	enum hv_status s = first < 0 ? HV_OK : vm->vcpu[first].end_status;
 	char ns[4 * HV_CPUS_MAX], line[LOG_LINE_MAX];
 	unsigned started = 0;
+	uint32_t no = 0;
 	int n;
+
+	/* After an abort the CPU that saw it and the boot processor may both get here. */
+	if (!__atomic_compare_exchange_n(&vm->ending, &no, 1, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		vcpu_park();
 
 	for (unsigned i = 0; i < vm->nvcpus; i++)
 		started += vcpu_state(&vm->vcpu[i]) != VCPU_WAITING;

@@ -60,6 +60,7 @@ struct vm {
 	uint64_t ept_gen;                     /* bumped by each change that needs other CPUs to flush */
 	uint64_t shootdowns;                  /* changes that had other running vCPUs to invalidate */
 	uint32_t abort;                       /* set when the run must end at once (a CPU did not acknowledge) */
+	uint32_t ending;                      /* one CPU writes the run's last lines: the first to set it */
 	/* The run's status: the first vCPU that ended not OK (vmm/vm/end.c), or -1. */
 	int32_t first_fail;
 	/* Hypercall state. */
