@@ -205,6 +205,27 @@ static void test_shootdown_unacknowledged(void **state)
 	assert_true(fake_log_find("[hv] end: status=E_SMP code=14", 0) >= 0);
 }
 
+/* Two vCPUs touch vCPU 1's planted page: the first exit repairs it, the second (on vCPU 2) finds
+ * the entry sane and resumes; one vCPU's guest would have ended there. */
+static void test_misconfig_repaired_meanwhile(void **state)
+{
+	uint64_t page = BASE + 0x202000;
+
+	(void)state;
+	acks = 1u << 0;   /* vCPU 0 runs: it acknowledges the shootdowns */
+	as_vcpu(1);
+	assert_int_equal(hypercall(HC_EPT_MISCONFIG_DEMO, page, 0, 0), 0);
+	assert_int_equal(vc[1].misconfig_gpa, page);
+	as_vcpu(2);
+	assert_int_equal(hypercall(HC_EPT_MISCONFIG_DEMO, page, 0, 0), HC_E_INVAL);   /* vCPU 1's page */
+	set_violation(page, page);
+	run_resumed(EXIT_REASON_EPT_MISCONFIG, 0, 0);                                  /* repairs it */
+	assert_int_equal(vc[1].misconfig_gpa, 0);
+	run_resumed(EXIT_REASON_EPT_MISCONFIG, 0, 0);                                  /* already sane */
+	assert_int_equal(fake_log_count("[hv] ept-misconfig "), 1);
+	assert_true(translate(page).mapped);
+}
+
 /* ------------------------------------------------------------------ each vCPU ends itself */
 
 static void test_vcpus_end(void **state)
@@ -254,6 +275,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_index_and_cpuid, setup_vcpus, teardown_vcpus),
 		cmocka_unit_test_setup_teardown(test_shootdown, setup_vcpus, teardown_vcpus),
 		cmocka_unit_test_setup_teardown(test_shootdown_unacknowledged, setup_vcpus, teardown_vcpus),
+		cmocka_unit_test_setup_teardown(test_misconfig_repaired_meanwhile, setup_vcpus, teardown_vcpus),
 		cmocka_unit_test_setup_teardown(test_vcpus_end, setup_vcpus, teardown_vcpus),
 	};
 

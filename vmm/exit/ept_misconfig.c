@@ -10,13 +10,12 @@
 
 void handle_ept_misconfig(struct vcpu *v, struct guest_regs *r)
 {
+	struct vm *vm = v->vm;
 	struct ept_misconfig m;
 	struct vcpu *owner;
 	uint64_t gpa = vmread64(GUEST_PHYSICAL_ADDRESS);
 	unsigned long long rip = vmread64(GUEST_RIP);
 	char body[LOG_LINE_MAX - 40];
-
-	struct vm *vm = v->vm;
 
 	ept_misconfig_diagnose(&vm->ept, gpa, &m);
 	ept_misconfig_format(&m, body, sizeof(body));
@@ -26,6 +25,12 @@ void handle_ept_misconfig(struct vcpu *v, struct guest_regs *r)
 		bool logged = hv_log_tagged(LOG_TAG_EPT_MISCONFIG, "ept-misconfig rip=0x%llx %s", rip, body);
 
 		misconfig_demo_repair(vm, owner, logged);
+		vm_ept_unlock(vm);
+		return;
+	}
+	/* Several vCPUs: another may have repaired its planted page since this exit; the access then
+	 * runs again against the tables as they are. */
+	if (vm->nvcpus > 1 && ept_misconfig_diagnose(&vm->ept, gpa, &m) == EPT_OK && !m.found) {
 		vm_ept_unlock(vm);
 		return;
 	}
