@@ -7,8 +7,8 @@
  * deferred: an exit handler only appends a line (or a record formatted later) and never waits
  * for the UART; log_pump(), called on later exits, moves bytes out as far as the UART's
  * transmit FIFO has room, and the rest goes out when the guest ends. Lines an exit can repeat
- * carry a tag and are rate-limited per tag (LOG_RATELIMIT_BURST lines per
- * LOG_RATELIMIT_INTERVAL TSC ticks; the rest are counted and the count printed). A tagged line
+ * carry a tag and are rate-limited per tag (log_burst: LOG_RATELIMIT_BURST lines, LOG_GUEST_BURST
+ * of [guest], per LOG_RATELIMIT_INTERVAL TSC ticks; the rest are counted and the count printed). A tagged line
  * that finds no room in the ring is counted the same way, so for every tag printed + suppressed
  * = events; untagged lines that find the ring full are counted as dropped and the count printed.
  * Every wait for the UART is bounded (LOG_SERIAL_TIMEOUT per line): a port that never gets ready
