@@ -4,7 +4,7 @@
 #   tools/test-runner.sh all    the above, bounded fuzzing, and the boot tests in Bochs and QEMU
 # Every test reports TAP lines ("ok ..." / "not ok ..."); this script counts them.
 # Environment: HOST_TESTS, TSAN_TESTS, FUZZ_TARGETS (from make), LINT=1 (also tools/lint.sh),
-#              FUZZ_SECONDS (default 20 per target),
+#              FUZZ_SECONDS (default 10 per target; make fuzz-long runs each for 10 minutes),
 #              BOOT_JOBS (default 2), BOOT_FILTER (a regex on boot-test names).
 set -u
 mode=${1:-all}
@@ -49,7 +49,7 @@ if [ "${LINT:-0}" = 1 ]; then
 fi
 if [ "$mode" = all ]; then
   for f in ${FUZZ_TARGETS:-}; do
-    run_tap "fuzz/$f" tools/fuzz-bounded.sh "$B/fuzz/$f" "${FUZZ_SECONDS:-20}"
+    run_tap "fuzz/$f" tools/fuzz-bounded.sh "$B/fuzz/$f" "${FUZZ_SECONDS:-10}"
   done
   run_tap "boot" python3 tests/boot/boot_tests.py --jobs "${BOOT_JOBS:-2}" ${BOOT_FILTER:+--filter "$BOOT_FILTER"}
 fi
