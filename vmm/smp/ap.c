@@ -71,7 +71,7 @@ __attribute__((noreturn)) static void ap_take_slot(struct ap_cpu *ap)
 	while (!(v = __atomic_load_n(&ap->vcpu, __ATOMIC_ACQUIRE))) {
 		if (rdtsc() - start > AP_SLOT_WAIT_TICKS)
 			halt_forever();
-		__asm__ volatile("pause");
+		pause();
 	}
 	vcpu_bind_this_cpu(v, ap->apic_id, (uint64_t)&ap->tss);
 	vcpu_ap_main(v);

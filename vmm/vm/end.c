@@ -192,7 +192,7 @@ static uint64_t end_limit(const struct vm *vm)
 	return last + vm->tsc_per_ms * END_GRACE_MS;
 }
 
-/* The boot processor, its vCPU ended: wait for the others (answering invalidations meanwhile). */
+/* The boot processor, its vCPU ended: wait for the others, moving their lines to the UART. */
 static void wait_for_vcpus(struct vm *vm)
 {
 	uint64_t limit = end_limit(vm);
@@ -278,7 +278,7 @@ void vm_end(enum hv_status s, const char *what)
 		v->line_len = 0;
 	}
 	if (vm->nvcpus > 1)
-		vcpu_end(v, s, what);   /* vmm/vm/run_end.c */
+		vcpu_end(v, s, what);   /* below: never returns */
 	log_set_deferred(false);   /* everything the guest's exits logged goes out first */
 	log_ratelimit_report();
 	hv_log("guest: %s", what);

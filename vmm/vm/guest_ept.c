@@ -69,15 +69,6 @@ enum hv_status guest_ept_build(struct vm *vm, char *why, size_t why_len)
 	return HV_OK;
 }
 
-void vm_invept(struct vm *vm, int flush)
-{
-	if (flush == EPT_FLUSH_NONE)
-		return;
-	/* Single-context when the CPU has it, else all-context (SDM Vol. 3C §29.4.3.1 "Operations that
-	 * Invalidate Cached Mappings"). */
-	invept(vm->caps->invept_single ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL, vm->eptp);
-}
-
 void vm_flush_guest_tlb(struct vm *vm)
 {
 	/* Without VPID every VM entry and exit flushes the guest's linear and combined mappings (SDM

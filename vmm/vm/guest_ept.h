@@ -9,8 +9,7 @@
 
 /* Map GPA [mem_base, mem_base + mem_size) onto mem_hpa, rwx, write-back; sets vm->eptp. */
 enum hv_status guest_ept_build(struct vm *vm, char *why, size_t why_len);
-/* INVEPT after a change the library reported (enum ept_flush; EPT_FLUSH_NONE does nothing). */
-void vm_invept(struct vm *vm, int flush);
+/* INVEPT after a change the library reported: vm_ept_changed (vmm/vm/shootdown.h). */
 /* The guest's TLB entries (linear and combined mappings), after a change the CPU would have
  * flushed them for and the hypervisor emulated (a Multiboot guest's CR0.PG, CR3). */
 void vm_flush_guest_tlb(struct vm *vm);

@@ -25,7 +25,7 @@ int64_t misconfig_demo_plant(struct vm *vm, gpa_t gpa)
 	if (ept_debug_set_raw_leaf(&vm->ept, gpa, guest_hpa(vm, gpa) |
 							  ((uint64_t)EPT_MEMTYPE_WB << EPT_PTE_MEMTYPE_SHIFT) | EPT_PTE_WRITE) != EPT_OK)
 		return HC_E_INVAL;
-	vm_ept_changed(vm, vm->caps->invept_single ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL);
+	vm_ept_changed(vm, EPT_FLUSH_SINGLE);   /* all-context where the CPU has no single */
 	v->misconfig_gpa = gpa;
 	return 0;
 }

@@ -78,8 +78,7 @@ void vm_run(struct boot_info *bi, const struct vmx_caps *caps, unsigned nvcpus, 
 	hv_log("vmlaunch: guest=%s rip=0x%llx", vm->guest_name, (unsigned long long)vm->entry_gpa);
 	log_set_deferred(true);   /* from here on, exits never wait for the UART */
 	budget_start(v0);
-	vcpu_set_state(v0, VCPU_RUNNING);
-	v0->start_claimed = 1;
+	vcpu_set_state(v0, VCPU_RUNNING);   /* HC_VCPU_START never claims vCPU 0 */
 	rflags = vmx_launch(&v0->launch_regs);
 	/* Only reached when VMLAUNCH itself failed (VM-entry failures after the checks arrive as exits). */
 	log_set_deferred(false);

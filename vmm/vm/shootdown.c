@@ -10,7 +10,8 @@
 #include "vmm/vm/end.h"
 #include "vmm/vmx/insn.h"
 
-/* INVEPT on this CPU: single-context when the CPU has it, else all-context. */
+/* INVEPT on this CPU: single-context when the CPU has it and flush asks no more, else all-context
+ * (SDM Vol. 3C §29.4.3.1 "Operations that Invalidate Cached Mappings"). */
 static void invept_here(const struct vm *vm, int flush)
 {
 	invept(vm->caps->invept_single && flush != EPT_FLUSH_GLOBAL ? EPT_FLUSH_SINGLE : EPT_FLUSH_GLOBAL, vm->eptp);

@@ -10,7 +10,6 @@
 #include "arch/x86_64/msr.h"
 #include "vmm/vm/budget.h"
 #include "vmm/vm/end.h"
-#include "vmm/vm/guest_ept.h"
 #include "vmm/vm/shootdown.h"
 #include "vmm/vm/vmcs_setup.h"
 #include "vmm/vmx/insn.h"
@@ -49,16 +48,16 @@ __attribute__((noreturn)) static void launch_failed(const char *why)
 	vm_end(HV_E_VMLAUNCH, what);
 }
 
-/* Running: from here on the vCPU takes shootdowns; then the flush of whatever changed before. */
+/* Running: from here on the vCPU takes shootdowns; then it flushes whatever changed before (its
+ * CPU has run no guest since VMXON's all-context INVEPT). */
 static void enter_running(struct vcpu *v)
 {
 	vcpu_set_state(v, VCPU_RUNNING);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);   /* the state before the generation (shootdown.c) */
-	__atomic_store_n(&v->ept_gen_seen, __atomic_load_n(&v->vm->ept_gen, __ATOMIC_ACQUIRE), __ATOMIC_RELEASE);
-	vm_invept(v->vm, EPT_FLUSH_SINGLE);
+	shootdown_poll(v);
 }
 
-static void launch(struct vcpu *v)
+__attribute__((noreturn)) static void launch(struct vcpu *v)
 {
 	char why[LOG_LINE_MAX];
 	uint64_t rflags;
@@ -80,7 +79,6 @@ void vcpu_ap_main(struct vcpu *v)
 	while (vcpu_state(v) != VCPU_STARTING)
 		__asm__ volatile("hlt" ::: "memory");   /* interrupts off: an NMI wakes it */
 	launch(v);
-	halt_forever();
 }
 #endif
 
