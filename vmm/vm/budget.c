@@ -42,7 +42,7 @@ void budget_setup(struct vm *vm, bool timer, bool erratum)
 				 "this CPU has no VMX-preemption timer");
 		return;
 	}
-	vmwrite(VMX_PREEMPTION_TIMER_VALUE, timer_counts(vm, vm->budget_ticks));
+	budget_setup_quiet(vm);
 	hv_log("budget: %llu million TSC ticks of wall time (VMX-preemption timer 0x%llx, rate 2^%u; exits "
 	       "charged)", (unsigned long long)mtsc, (unsigned long long)(vm->budget_ticks >> timer_rate(vm)),
 	       timer_rate(vm));
